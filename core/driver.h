@@ -1,0 +1,82 @@
+/*
+ * The driver table: what a backend implements. core/ dispatches the public API here after
+ * checking arguments; a NULL entry means the backend cannot do it (VSNAP_EUNSUPPORTED).
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef VSNAP_CORE_DRIVER_H
+#define VSNAP_CORE_DRIVER_H
+
+#include "vsnap/vsnap.h"
+#include "core/uri.h"
+#include "xml/snapshot_def.h"
+
+typedef struct vsnap_driver vsnap_driver;
+
+struct vsnap_conn {
+	const vsnap_driver *driver;
+	char *uri;
+	vsnap_conn_options opts;        /* string fields are borrowed from the caller */
+	void *priv;                     /* the driver's connection state */
+	volatile int cancelled;         /* set by vsnap_conn_cancel(); async-signal-safe */
+	unsigned long requests;         /* requests sent (SOAP / QMP) */
+};
+
+struct vsnap_domain {
+	vsnap_conn *conn;
+	vsnap_domain_info info;         /* name, uuid, id (MoRef), last known state */
+};
+
+/* A forest as a driver returns it: the defs (parent by name, plus id), and the current one. */
+typedef struct {
+	vsnap_snapshot_def **defs;
+	size_t count;
+	char *current_id;   /* id (ESX) or name (QEMU) of the current snapshot, NULL if none */
+} vsnap_forest_data;
+
+struct vsnap_driver {
+	const char *name;               /* "esx", "qemu" */
+	/* URI schemes handled: NULL-terminated ("esx", "vpx", "gsx") */
+	const char *const *schemes;
+
+	int (*open)(vsnap_conn *conn, const vsnap_uri *uri);
+	void (*close)(vsnap_conn *conn);
+
+	int (*domain_list)(vsnap_domain_info **out, size_t *count, vsnap_conn *conn,
+		unsigned int flags);
+	/* Fill `out` for the domain whose name, UUID or id is `key`. */
+	int (*domain_lookup)(vsnap_domain_info *out, vsnap_conn *conn, const char *key);
+	int (*domain_get_info)(vsnap_domain_info *out, vsnap_domain *dom);
+	int (*domain_get_xml)(char **out, vsnap_domain *dom, unsigned int flags);
+	int (*domain_define)(vsnap_domain_info *out, vsnap_conn *conn, const char *xml,
+		unsigned int flags);
+	int (*domain_undefine)(vsnap_domain *dom, unsigned int flags);
+	int (*domain_start)(vsnap_domain *dom, unsigned int flags);
+	int (*domain_shutdown)(vsnap_domain *dom, unsigned int flags);
+	int (*domain_destroy)(vsnap_domain *dom, unsigned int flags);
+	int (*domain_suspend)(vsnap_domain *dom, unsigned int flags);
+	int (*domain_resume)(vsnap_domain *dom, unsigned int flags);
+	int (*domain_reset)(vsnap_domain *dom, unsigned int flags);
+
+	/* The whole forest of the domain, in one go. */
+	int (*snapshot_load)(vsnap_forest_data *out, vsnap_domain *dom);
+	/*
+	 * `def` is parsed create input (or redefine input with VSNAP_SNAPSHOT_CREATE_REDEFINE);
+	 * the driver fills in what it decides and sets *name_out.
+	 */
+	int (*snapshot_create)(char **name_out, vsnap_domain *dom, const vsnap_snapshot_def *def,
+		unsigned int flags);
+	/* `snap` is resolved by core from the forest the driver returned (id and name set). */
+	int (*snapshot_revert)(vsnap_domain *dom, const vsnap_snapshot_def *snap,
+		const vsnap_forest_data *forest, unsigned int flags);
+	int (*snapshot_delete)(vsnap_domain *dom, const vsnap_snapshot_def *snap,
+		const vsnap_forest_data *forest, unsigned int flags);
+	int (*snapshot_edit)(vsnap_domain *dom, const vsnap_snapshot_def *snap,
+		const char *new_name, const char *new_description);
+	int (*snapshot_delete_all)(vsnap_domain *dom, unsigned int flags);
+	int (*needs_consolidation)(int *out, vsnap_domain *dom);
+	int (*consolidate)(vsnap_domain *dom, unsigned int flags);
+};
+
+void vsnap__forest_data_clear(vsnap_forest_data *data);
+
+#endif

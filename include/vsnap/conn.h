@@ -1,0 +1,73 @@
+/*
+ * Connections: one per hypervisor, named by a libvirt-style URI.
+ *   esx://[user@]host[:port]/?no_verify=1&cafile=...&thumbprint=...&proxy=...&transport=https
+ *   vpx://[user@]vcenter/datacenter[/cluster]/host?...     gsx://[user@]host[:port]/?...
+ *   qemu:///embed?root=DIR      (local QEMU; no daemon; state lives under DIR)
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef VSNAP_CONN_H
+#define VSNAP_CONN_H
+
+#include "common.h"
+
+VSNAP_BEGIN_DECL
+
+typedef struct vsnap_conn vsnap_conn;
+
+/**
+ * Asked for a password when the URI, auth file and environment gave none. Write at most
+ * `size` bytes including the NUL into `buf` and return 0, or return < 0 to refuse.
+ */
+typedef int (*vsnap_password_cb)(char *buf, size_t size, const char *user, const char *host,
+	void *payload);
+
+/** Task progress: percent 0-100, or -1 when the server gives none. `what` names the task. */
+typedef void (*vsnap_progress_cb)(int percent, const char *what, void *payload);
+
+typedef struct {
+	unsigned int version;          /**< VSNAP_CONN_OPTIONS_VERSION */
+	const char *auth_file;         /**< libvirt auth.conf; NULL: $VSNAP_AUTH_FILE, then
+	                                    ~/.config/vsnap/auth.conf */
+	vsnap_password_cb password_cb; /**< NULL: no prompt (an error when no password found) */
+	void *password_payload;
+	vsnap_progress_cb progress_cb; /**< NULL: no progress reports */
+	void *progress_payload;
+	unsigned int timeout_ms;       /**< per-operation (task) timeout; 0: none */
+	unsigned int connect_timeout_ms; /**< 0: library default (30 s) */
+	const char *record_dir;        /**< ESX: record every SOAP exchange here (redacted) */
+	const char *replay_dir;        /**< ESX: serve exchanges from here; no network */
+	const char *log_file;          /**< debug log of requests (secrets redacted); NULL: none */
+} vsnap_conn_options;
+
+#define VSNAP_CONN_OPTIONS_VERSION 1
+#define VSNAP_CONN_OPTIONS_INIT { VSNAP_CONN_OPTIONS_VERSION }
+
+/** Fills `opts` with defaults. Returns VSNAP_EINVALID for a version this library lacks. */
+VSNAP_EXTERN(int) vsnap_conn_options_init(vsnap_conn_options *opts, unsigned int version);
+
+/**
+ * Opens a connection (for ESX: service content + login). `opts` may be NULL. On success
+ * *out belongs to the caller: close it with vsnap_conn_close(). Errors: VSNAP_EPARSE (URI),
+ * VSNAP_EAUTH, VSNAP_ECERTIFICATE, VSNAP_ENETWORK, VSNAP_EUNSUPPORTED (unknown scheme).
+ * A connection is used by one thread at a time.
+ */
+VSNAP_EXTERN(int) vsnap_conn_open(vsnap_conn **out, const char *uri,
+	const vsnap_conn_options *opts);
+
+/** Logs out and frees. NULL is ignored. */
+VSNAP_EXTERN(void) vsnap_conn_close(vsnap_conn *conn);
+
+/** The driver's name: "esx", "vpx", "gsx" or "qemu". Borrowed. */
+VSNAP_EXTERN(const char *) vsnap_conn_driver(const vsnap_conn *conn);
+
+/**
+ * Asks the operation under way on `conn` to stop (an ESX task is cancelled with CancelTask).
+ * Async-signal-safe: it only sets a flag, so a SIGINT handler may call it.
+ */
+VSNAP_EXTERN(void) vsnap_conn_cancel(vsnap_conn *conn);
+
+/** Requests sent to the server since open (SOAP requests for ESX; QMP commands for QEMU). */
+VSNAP_EXTERN(unsigned long) vsnap_conn_request_count(const vsnap_conn *conn);
+
+VSNAP_END_DECL
+#endif

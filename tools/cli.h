@@ -1,0 +1,72 @@
+/*
+ * The vsnap CLI: a thin layer over libvsnap. Each tools/cmd_*.c file defines a table of
+ * commands; tools/vsnap.c lists the tables. Commands print; the library never does.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef VSNAP_TOOLS_CLI_H
+#define VSNAP_TOOLS_CLI_H
+
+#include <stdio.h>
+#include "vsnap/vsnap.h"
+
+/* Exit statuses (documented in vsnap(1)). */
+enum { CLI_OK = 0, CLI_ERROR = 1, CLI_USAGE = 2 };
+
+typedef struct cli_ctx cli_ctx;
+
+/* Global state shared by every command. */
+struct cli_ctx {
+	const char *uri;        /* -c/--connect, else $VSNAP_DEFAULT_URI */
+	int json;               /* --json */
+	int quiet;              /* -q */
+	int debug;              /* --debug */
+	const char *auth_file;  /* --auth-file */
+	unsigned int timeout_ms;/* --timeout SECONDS */
+	const char *record_dir; /* --record DIR */
+	const char *replay_dir; /* --replay DIR */
+	vsnap_conn *conn;       /* opened lazily by cli_connect() */
+};
+
+typedef struct {
+	const char *name;
+	const char *alias;      /* another name, or NULL */
+	const char *synopsis;   /* "DOMAIN [NAME] [DESCRIPTION] [--disk-only] ..." */
+	const char *help;       /* one paragraph */
+	int (*run)(cli_ctx *ctx, int argc, char **argv);   /* argv[0] is the command name */
+} cli_command;
+
+/* Opens ctx->conn if needed (prompting for a password on a TTY). Prints the error itself. */
+int cli_connect(cli_ctx *ctx);
+/* Looks up a domain on ctx->conn, printing the error itself. */
+int cli_domain(vsnap_domain **out, cli_ctx *ctx, const char *key);
+/* Prints "error: <message>" for the last library error and returns CLI_ERROR. */
+int cli_fail(const char *what);
+/* Prints "error: <fmt>" and "try 'vsnap help CMD'" and returns CLI_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reads a whole file, "-" meaning stdin. Returns 0 or prints the error and returns -1. */
+int cli_read_file(char **out, size_t *len, const char *path);
+/* Writes a JSON string literal (quotes and escapes) to f. */
+void cli_json_string(FILE *f, const char *s);
+
+/*
+ * Option parsing shared by commands: walks argv[1..], splitting "--opt=value", and gives
+ * positional arguments back in order. A tiny getopt_long for command-level options.
+ */
+typedef struct {
+	const char *name;       /* "disk-only" (without dashes) */
+	int takes_value;
+	const char *value;      /* set when seen; "" for flags */
+	int seen;
+} cli_opt;
+/* Returns the number of positional args put in pos[] (at most maxpos), or -1 on a usage error
+ * (already printed). */
+int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, size_t nopts,
+	char **pos, int maxpos);
+const cli_opt *cli_opt_get(const cli_opt *opts, size_t nopts, const char *name);
+
+/* Command tables; each ends with an entry whose name is NULL. */
+extern const cli_command cli_vmx_commands[];
+extern const cli_command cli_domain_commands[];
+extern const cli_command cli_snapshot_commands[];
+
+#endif
