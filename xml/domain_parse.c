@@ -435,7 +435,8 @@ static int parse_root(vsnap_domain_def *def, const xmlNode *root, unsigned int f
 	if ((n = vsnap__xml_child(root, "devices")) &&
 	    (rc = vsnap__domain_parse_devices(def, n)) < 0)
 		return rc;
-	if ((rc = vsnap__domain_disks_post_parse(def)) < 0)
+	if ((rc = vsnap__domain_disks_post_parse(def)) < 0 ||
+	    (rc = vsnap__domain_console_compat(def)) < 0)
 		return rc;
 	return parse_vmware_ns(def, root);
 }
