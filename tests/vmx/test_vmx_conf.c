@@ -220,9 +220,9 @@ static void test_vmsd(void **state)
 		"  +- left\n"
 		"  |   |\n"
 		"  |   +- left-child\n"
-		"  |\n"
+		"  |     \n"
 		"  +- right\n"
-		"\n");
+		"    \n");
 	free(out);
 	assert_int_equal(vsnap_vmsd_to_xml(&out, t, len, NULL, 0), 0);
 	/* createTime: (379526 << 32 | 0xb8dd5c50) microseconds */
