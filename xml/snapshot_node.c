@@ -42,13 +42,13 @@ int vsnap__snapshot_xml_read(xmlDoc **out, const char *xml, const char *what)
 				msg[--n] = '\0';
 			line = err->line;
 		}
-		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s: line %d: %s", what,
+		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s line %d: %s", what,
 			line, msg);
 		goto cleanup;
 	}
 	if (doc->intSubset || doc->extSubset) {
 		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML,
-			"%s: line %ld: a DOCTYPE is not accepted", what,
+			"%s line %ld: a DOCTYPE is not accepted", what,
 			doc->intSubset ? xmlGetLineNo((xmlNode *)doc->intSubset) : 1L);
 		goto cleanup;
 	}
