@@ -73,16 +73,10 @@ static void write_qname(vsnap_sbuf *buf, const xmlNs *ns, const xmlChar *name)
 	vsnap__sbuf_puts(buf, (const char *)name);
 }
 
+/* Attributes, then namespace declarations, the order libvirt writes <domain type='kvm'
+ * xmlns:qemu='...'> in. */
 static void write_attrs(vsnap_sbuf *buf, const xmlNode *node)
 {
-	for (const xmlNs *ns = node->nsDef; ns; ns = ns->next) {
-		vsnap__sbuf_puts(buf, ns->prefix ? " xmlns:" : " xmlns");
-		if (ns->prefix)
-			vsnap__sbuf_puts(buf, (const char *)ns->prefix);
-		vsnap__sbuf_puts(buf, "='");
-		vsnap__sbuf_escape(buf, ns->href ? (const char *)ns->href : "");
-		vsnap__sbuf_puts(buf, "'");
-	}
 	for (const xmlAttr *a = node->properties; a; a = a->next) {
 		vsnap__sbuf_puts(buf, " ");
 		write_qname(buf, a->ns, a->name);
@@ -90,6 +84,14 @@ static void write_attrs(vsnap_sbuf *buf, const xmlNode *node)
 		for (const xmlNode *t = a->children; t; t = t->next)
 			if (t->content)
 				vsnap__sbuf_escape(buf, (const char *)t->content);
+		vsnap__sbuf_puts(buf, "'");
+	}
+	for (const xmlNs *ns = node->nsDef; ns; ns = ns->next) {
+		vsnap__sbuf_puts(buf, ns->prefix ? " xmlns:" : " xmlns");
+		if (ns->prefix)
+			vsnap__sbuf_puts(buf, (const char *)ns->prefix);
+		vsnap__sbuf_puts(buf, "='");
+		vsnap__sbuf_escape(buf, ns->href ? (const char *)ns->href : "");
 		vsnap__sbuf_puts(buf, "'");
 	}
 }
@@ -111,7 +113,45 @@ static int is_blank(const xmlChar *s)
  * Recursion is bounded: libxml2 refuses documents nested deeper than 256 elements
  * (xmlParserMaxDepth, as XML_PARSE_HUGE is never passed).
  */
+/*
+ * A subtree cut out of its document must carry the namespace declarations it inherited
+ * (<domain> using a prefix declared on <domainsnapshot>), or its text would not parse alone.
+ */
+static void write_inherited_ns(vsnap_sbuf *buf, const xmlNode *node)
+{
+	xmlNs **list;
+
+	if (!node->parent || node->parent->type != XML_ELEMENT_NODE)
+		return;
+	if (!(list = xmlGetNsList(node->doc, node->parent)))
+		return;
+	for (size_t i = 0; list[i]; i++) {
+		int shadowed = 0;
+
+		for (const xmlNs *own = node->nsDef; own; own = own->next)
+			if ((!own->prefix && !list[i]->prefix) || (own->prefix && list[i]->prefix &&
+				xmlStrEqual(own->prefix, list[i]->prefix)))
+				shadowed = 1;
+		if (shadowed || (list[i]->prefix && xmlStrEqual(list[i]->prefix, BAD_CAST "xml")))
+			continue;
+		vsnap__sbuf_puts(buf, list[i]->prefix ? " xmlns:" : " xmlns");
+		if (list[i]->prefix)
+			vsnap__sbuf_puts(buf, (const char *)list[i]->prefix);
+		vsnap__sbuf_puts(buf, "='");
+		vsnap__sbuf_escape(buf, list[i]->href ? (const char *)list[i]->href : "");
+		vsnap__sbuf_puts(buf, "'");
+	}
+	xmlFree(list);
+}
+
+static void write_elem(vsnap_sbuf *buf, const xmlNode *node, size_t indent, int top);
+
 void vsnap__snapshot_node_write(vsnap_sbuf *buf, const xmlNode *node, size_t indent)
+{
+	write_elem(buf, node, indent, 1);
+}
+
+static void write_elem(vsnap_sbuf *buf, const xmlNode *node, size_t indent, int top)
 {
 	int has_elements = 0, has_text = 0;
 
@@ -126,6 +166,8 @@ void vsnap__snapshot_node_write(vsnap_sbuf *buf, const xmlNode *node, size_t ind
 	vsnap__sbuf_puts(buf, "<");
 	write_qname(buf, node->ns, node->name);
 	write_attrs(buf, node);
+	if (top)
+		write_inherited_ns(buf, node);
 	if (!has_elements) {
 		/* Leaf: all of its text on one line, like libvirt's "<x>%s</x>\n". */
 		if (!has_text) {
@@ -140,7 +182,7 @@ void vsnap__snapshot_node_write(vsnap_sbuf *buf, const xmlNode *node, size_t ind
 		vsnap__sbuf_puts(buf, ">\n");
 		for (const xmlNode *c = node->children; c; c = c->next) {
 			if (c->type == XML_ELEMENT_NODE) {
-				vsnap__snapshot_node_write(buf, c, indent + 2);
+				write_elem(buf, c, indent + 2, 0);
 			} else if (is_text(c) && !is_blank(c->content)) {
 				/* Mixed content (rare: <metadata>): keep the text on its own line. */
 				vsnap__sbuf_indent(buf, indent + 2);

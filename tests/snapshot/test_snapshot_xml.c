@@ -174,6 +174,29 @@ static void test_snapshot_xml__inactive_domain_and_cookie(void **state)
 	vsnap__snapshot_def_free(def);
 }
 
+static void test_snapshot_xml__domain_namespaces(void **state)
+{
+	/* The prefix is declared on the root: the kept <domain> must carry it to stand alone. */
+	const char *in = "<domainsnapshot xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>"
+		"<name>s</name><state>shutoff</state><creationTime>5</creationTime>"
+		"<domain type='kvm'><name>a</name><qemu:commandline><qemu:arg value='-S'/>"
+		"</qemu:commandline></domain></domainsnapshot>";
+	const char *want = "<domainsnapshot>\n  <name>s</name>\n  <state>shutoff</state>\n"
+		"  <creationTime>5</creationTime>\n  <memory snapshot='no'/>\n"
+		"  <domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"
+		"    <name>a</name>\n    <qemu:commandline>\n      <qemu:arg value='-S'/>\n"
+		"    </qemu:commandline>\n  </domain>\n</domainsnapshot>\n";
+	vsnap_snapshot_def *def = NULL;
+	char *got = NULL;
+
+	(void)state;
+	assert_vsnap_ok(vsnap__snapshot_def_parse(&def, in, VSNAP_SNAPSHOT_PARSE_REDEFINE, NOW));
+	assert_vsnap_ok(vsnap__snapshot_def_format(&got, def, 0, 0));
+	assert_text_equal(got, want);
+	free(got);
+	vsnap__snapshot_def_free(def);
+}
+
 typedef struct {
 	const char *xml;
 	unsigned int mode;
@@ -305,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_xml__create_generates_name),
 		cmocka_unit_test(test_snapshot_xml__redefine_keeps_everything),
 		cmocka_unit_test(test_snapshot_xml__inactive_domain_and_cookie),
+		cmocka_unit_test(test_snapshot_xml__domain_namespaces),
 		cmocka_unit_test(test_snapshot_xml__malformed),
 		cmocka_unit_test(test_snapshot_xml__bad_arguments),
 		cmocka_unit_test(test_snapshot_xml__state_names),
