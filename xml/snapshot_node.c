@@ -5,6 +5,7 @@
  */
 #include "xml/snapshot_priv.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
 
@@ -101,10 +102,15 @@ static int is_text(const xmlNode *n)
 	return n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE;
 }
 
+static int is_blank_char(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 static int is_blank(const xmlChar *s)
 {
 	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+		if (!is_blank_char((char)*s))
 			return 0;
 	return 1;
 }
@@ -184,10 +190,24 @@ static void write_elem(vsnap_sbuf *buf, const xmlNode *node, size_t indent, int 
 			if (c->type == XML_ELEMENT_NODE) {
 				write_elem(buf, c, indent + 2, 0);
 			} else if (is_text(c) && !is_blank(c->content)) {
-				/* Mixed content (rare: <metadata>): keep the text on its own line. */
+				/* Mixed content (rare: <metadata>): the text, without its surrounding
+				 * layout blanks, on its own line; trimming keeps formatting a fixed point. */
+				const char *t = (const char *)c->content;
+				size_t len = strlen(t);
+				char *trimmed;
+
+				while (is_blank_char(*t))
+					t++, len--;
+				while (len && is_blank_char(t[len - 1]))
+					len--;
+				if (!(trimmed = strndup(t, len))) {
+					buf->oom = 1;
+					return;
+				}
 				vsnap__sbuf_indent(buf, indent + 2);
-				vsnap__sbuf_escape(buf, (const char *)c->content);
+				vsnap__sbuf_escape(buf, trimmed);
 				vsnap__sbuf_puts(buf, "\n");
+				free(trimmed);
 			}
 		}
 		vsnap__sbuf_indent(buf, indent);
