@@ -29,7 +29,8 @@ static void print_usage(FILE *f)
 	      "Commands:\n", f);
 	for (size_t t = 0; tables[t]; t++)
 		for (const cli_command *c = tables[t]; c->name; c++)
-			fprintf(f, "  %-22s %s\n", c->name, c->synopsis);
+			fprintf(f, "  %-22s %.*s\n", c->name,
+				(int)strcspn(c->synopsis, "\n"), c->synopsis);
 	fputs("\nExit status: 0 success, 1 error, 2 usage error.\n", f);
 }
 

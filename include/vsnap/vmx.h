@@ -21,6 +21,11 @@ typedef struct {
 	int hw_version;
 	/** Name of the input for error messages ("vm.vmx"); NULL: "<input>". */
 	const char *source_name;
+	/** .vmx -> XML, offline "file missing" model (libvirt's test-suite convention): a datastore
+	 *  name, or a datastore-relative/bare file name, starting with this prefix counts as a
+	 *  missing file: an error (VSNAP_ENOTFOUND) for hard disks, an empty source for CD-ROMs
+	 *  and floppies. NULL or "": no file is missing. (Added by the .vmx translator.) */
+	const char *missing_prefix;
 } vsnap_vmx_options;
 
 #define VSNAP_VMX_OPTIONS_VERSION 1
