@@ -76,12 +76,13 @@ int esx_domain_get_xml(char **out, vsnap_domain *dom, unsigned int flags)
 {
 	esx_priv *priv = esx_priv_of(dom->conn);
 	const vsnap_vs_vm_info *info = NULL;
-	vsnap_vmx_options vo = VSNAP_VMX_OPTIONS_INIT;
+	vsnap_vmx_options vo;
 	char *vmx = NULL, *dir = NULL, *slash;
 	size_t len = 0;
 	int rc;
 
 	(void)flags;
+	vsnap_vmx_options_init(&vo, VSNAP_VMX_OPTIONS_VERSION);
 	if ((rc = esx_info_get(&info, dom->conn, dom->info.id)))
 		return vsnap__error_prefix("VM '%s'", dom->info.name);
 	if (!info->vm.vmx_path || !info->datacenter)
