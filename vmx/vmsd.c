@@ -245,7 +245,7 @@ static void tree(vsnap__vmx_buf *b, const vmsd_node *n, size_t count, int id, in
 		n[id].def.name);
 	size_t mark = ind->len;
 	if (!root)
-		vsnap__vmx_buf_puts(ind, id == last ? "   " : "|  ");
+		vsnap__vmx_buf_puts(ind, id == last ? "  " : "| ");
 	int next_last = -1;
 	for (size_t i = 0; i < count; i++)
 		if (n[i].parent == id)

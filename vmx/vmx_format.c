@@ -147,8 +147,6 @@ static int format_resources(vsnap__vmx_buf *b, const vsnap_domain_def *def)
 			return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
 				"<os firmware='%s'>: expected efi or bios", def->os_firmware);
 	}
-	if (def->os_loader_secure == 1)
-		vsnap__vmx_buf_kv(b, "uefi.secureBoot.enabled", "true");
 	return 0;
 }
 

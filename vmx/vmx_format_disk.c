@@ -37,7 +37,9 @@ static int place(slots *s, const vsnap_domain_disk_def *d)
 	int ctrl, unit;
 	const vsnap_domain_disk_def **slot;
 	if (strcmp(bus, "scsi") == 0) {
-		if (has_addr) {
+		/* VMware's SCSI bus is wide (15 units): the target name is authoritative, as
+		 * parsers that assign narrow-bus addresses would put sdh on controller 1 */
+		if (has_addr && vsnap__vmx_disk_index(t, "sd") < 0) {
 			ctrl = d->address.controller;
 			unit = d->address.unit;
 		} else {
@@ -224,6 +226,10 @@ int vsnap__vmx_format_disks(vsnap__vmx_buf *b, const vsnap_domain_def *def)
 		if (!c->type || c->index < 0)
 			continue;
 		if (strcmp(c->type, "scsi") == 0) {
+			/* controllers without a model may be a parser's implicit ones for a
+			 * narrow bus: the disks decide which of those exist */
+			if (!c->model)
+				continue;
 			if (c->index >= NSCSI) {
 				rc = vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
 					"<controller type='scsi' index='%d'>: VMware has SCSI "

@@ -246,10 +246,6 @@ static int parse_os(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 		if (rc < 0)
 			return rc;
 	}
-	if ((rc = vsnap__vmx_get_bool(c, "uefi.secureBoot.enabled", &b, 0)) < 0)
-		return rc;
-	if (rc && b)
-		def->os_loader_secure = 1;
 	return 0;
 }
 

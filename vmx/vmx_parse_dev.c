@@ -267,7 +267,7 @@ static int parse_chr(const vsnap__vmx_ctx *c, const char *kind, int i,
 	KEY(kt, "%s%d.fileType", kind, i);
 	KEY(kf, "%s%d.fileName", kind, i);
 	if (!vsnap__vmx_get_str(c, kt, &ftype))
-		return vsnap__vmx_key_error(c, VSNAP_EPARSE, kt, "missing for a present port");
+		ftype = "device";   /* VMware's default backing is a host device */
 	if (!vsnap__vmx_get_str(c, kf, &file))
 		return vsnap__vmx_key_error(c, VSNAP_EPARSE, kf, "missing for a present port");
 	vsnap_domain_chr_def *chr = vsnap__domain_chr_new();
@@ -293,6 +293,9 @@ static int parse_chr(const vsnap__vmx_ctx *c, const char *kind, int i,
 		if (strcasecmp(ep, "server") && strcasecmp(ep, "client"))
 			rc = vsnap__vmx_key_error(c, VSNAP_EPARSE, ke,
 				"expected server or client, found \"%s\"", ep);
+		else if (!strstr(file, "://"))
+			/* a vSPC concentrator's opaque token: no libvirt backend can express it */
+			rc = vsnap__vmx_dup(&chr->type, "null");
 		else if ((rc = vsnap__vmx_dup(&chr->type, "tcp")) == 0 &&
 			 (rc = vsnap__vmx_dup(&chr->src_mode,
 				strcasecmp(ep, "server") == 0 ? "bind" : "connect")) == 0)

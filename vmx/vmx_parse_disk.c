@@ -261,7 +261,7 @@ int vsnap__vmx_parse_disks(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 	for (int ctrl = 0; ctrl < 4; ctrl++) {
 		if ((rc = controller_present(c, "scsi", ctrl, &present)) < 0)
 			return rc;
-		for (int unit = 0; present && unit < 16; unit++) {
+		for (int unit = 0; present && unit < 64; unit++) {
 			if (unit == 7)
 				continue;
 			snprintf(prefix, sizeof(prefix), "scsi%d:%d", ctrl, unit);

@@ -167,6 +167,8 @@ typedef struct vsnap_domain_def {
 
 /* Flags of vsnap__domain_def_format(). */
 #define VSNAP_DOMAIN_XML_SECURE (1u << 0)   /* include secrets (VNC passwd), as libvirt's flag */
+/* Also write <vmware:moref>: not in libvirt's schema, so off by default (output validates). */
+#define VSNAP_DOMAIN_XML_VMWARE_MOREF (1u << 1)
 
 vsnap_domain_def *vsnap__domain_def_new(void);
 void vsnap__domain_def_free(vsnap_domain_def *def);

@@ -12,8 +12,8 @@
 #include "core/error.h"
 #include "xml/domain_priv.h"
 
-/* libvirt's order of <features> children (its feature enumeration). */
-static const char *const feature_order[] = {
+/* libvirt's order of <features> children (its feature enumeration); shared with the parser. */
+const char *const vsnap__domain_feature_names[] = {
 	"acpi", "apic", "pae", "hap", "viridian", "privnet", "hyperv", "kvm", "pvspinlock",
 	"capabilities", "pmu", "vmport", "gic", "smm", "ioapic", "hpt", "vmcoreinfo", "htm",
 	"nested-hv", "msrs", "ccf-assist", "xen", "cfpc", "sbbc", "ibs", "tcg", "async-teardown",
@@ -147,8 +147,8 @@ static size_t feature_rank(const char *item)
 	size_t len = strcspn(item, ":");
 	size_t i;
 
-	for (i = 0; feature_order[i]; i++) {
-		if (strlen(feature_order[i]) == len && strncmp(feature_order[i], item, len) == 0)
+	for (i = 0; vsnap__domain_feature_names[i]; i++) {
+		if (strlen(vsnap__domain_feature_names[i]) == len && strncmp(vsnap__domain_feature_names[i], item, len) == 0)
 			break;
 	}
 	return i;
@@ -157,10 +157,10 @@ static size_t feature_rank(const char *item)
 static void format_features(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 {
 	vsnap__xmlbuf child;
-	size_t ranks = sizeof(feature_order) / sizeof(feature_order[0]);
+	size_t ranks = sizeof(vsnap__domain_feature_names) / sizeof(vsnap__domain_feature_names[0]);
 
 	vsnap__xmlbuf_init_child(&child, buf);
-	/* In libvirt's order whatever the input order; unknown names (not parsed) last. */
+	/* In libvirt's order whatever the input order (the parser accepts only known names). */
 	for (size_t r = 0; r < ranks; r++) {
 		for (size_t i = 0; i < def->nfeatures; i++) {
 			const char *item = def->features[i];
@@ -229,14 +229,15 @@ int vsnap__domain_def_format(char **out, const vsnap_domain_def *def, unsigned i
 	int indent)
 {
 	vsnap__xmlbuf buf, attrs, child;
-	int vmware_ns = def && (def->vmware_datacenterpath || def->vmware_moref);
+	int moref = def && def->vmware_moref && (flags & VSNAP_DOMAIN_XML_VMWARE_MOREF);
+	int vmware_ns = def && (def->vmware_datacenterpath || moref);
 	int rc;
 
 	*out = NULL;
 	if (!def || indent < 0 || indent > 64)
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_XML,
 			"domain XML format: invalid arguments");
-	if (flags & ~(unsigned int)VSNAP_DOMAIN_XML_SECURE)
+	if (flags & ~(unsigned int)(VSNAP_DOMAIN_XML_SECURE | VSNAP_DOMAIN_XML_VMWARE_MOREF))
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_XML,
 			"domain XML format: unsupported flags 0x%x", flags);
 	if ((rc = check_def(def)) < 0)
@@ -256,7 +257,8 @@ int vsnap__domain_def_format(char **out, const vsnap_domain_def *def, unsigned i
 	format_lifecycle(&child, def);
 	vsnap__domain_format_devices(&child, def, flags);
 	vsnap__xmlbuf_text_element(&child, "vmware:datacenterpath", NULL, def->vmware_datacenterpath);
-	vsnap__xmlbuf_text_element(&child, "vmware:moref", NULL, def->vmware_moref);
+	if (moref)
+		vsnap__xmlbuf_text_element(&child, "vmware:moref", NULL, def->vmware_moref);
 	vsnap__xmlbuf_element(&buf, "domain", &attrs, &child);
 	return vsnap__xmlbuf_finish(&buf, out);
 }

@@ -212,6 +212,36 @@ static void format_chr(vsnap__xmlbuf *buf, const char *name, const vsnap_domain_
 	vsnap__xmlbuf_element(buf, name, &attrs, &child);
 }
 
+/* Formats `src` as a <console> with target type 'serial'. */
+static void format_serial_console(vsnap__xmlbuf *buf, const vsnap_domain_chr_def *src)
+{
+	vsnap_domain_chr_def console = *src;
+
+	console.target_type = (char *)"serial";
+	format_chr(buf, "console", &console);
+}
+
+/*
+ * As libvirt: an hvm guest's serial-type console n is the serial port n shown again (its data
+ * comes from the serial), and without any console the first serial port is shown as one.
+ */
+static void format_consoles(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
+{
+	int hvm = !def->os_type || strcmp(def->os_type, "hvm") == 0;
+
+	for (size_t n = 0; n < def->nconsoles; n++) {
+		const vsnap_domain_chr_def *con = def->consoles[n];
+
+		if (hvm && (!con->target_type || strcmp(con->target_type, "serial") == 0) &&
+		    n < def->nserials)
+			format_serial_console(buf, def->serials[n]);
+		else
+			format_chr(buf, "console", con);
+	}
+	if (def->nconsoles == 0 && def->nserials > 0)
+		format_serial_console(buf, def->serials[0]);
+}
+
 static void format_graphics(vsnap__xmlbuf *buf, const vsnap_domain_graphics_def *gfx,
 	unsigned int flags)
 {
@@ -277,8 +307,7 @@ void vsnap__domain_format_devices(vsnap__xmlbuf *buf, const vsnap_domain_def *de
 		format_chr(&child, "serial", def->serials[i]);
 	for (i = 0; i < def->nparallels; i++)
 		format_chr(&child, "parallel", def->parallels[i]);
-	for (i = 0; i < def->nconsoles; i++)
-		format_chr(&child, "console", def->consoles[i]);
+	format_consoles(&child, def);
 	for (i = 0; i < def->ninputs; i++)
 		attrs_element(&child, "input", "type", def->inputs[i]->type, "bus",
 			def->inputs[i]->bus);

@@ -343,6 +343,36 @@ static int parse_os(vsnap_domain_def *def, const xmlNode *root)
 	return 0;
 }
 
+/*
+ * Only libvirt's feature names, in their simple forms (empty, or state='on|off'), are kept:
+ * a feature with other attributes or children (hyperv, kvm, gic version...) would lose them,
+ * so it is refused rather than silently changed.
+ */
+static int check_feature(const xmlNode *f)
+{
+	size_t i;
+
+	for (i = 0; vsnap__domain_feature_names[i]; i++) {
+		if (strcmp(vsnap__domain_feature_names[i], (const char *)f->name) == 0)
+			break;
+	}
+	if (!vsnap__domain_feature_names[i])
+		return vsnap__xml_error(f, "unknown feature");
+	for (const xmlAttr *a = f->properties; a; a = a->next) {
+		if (strcmp((const char *)a->name, "state") != 0)
+			return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_XML,
+				"line %ld: element <%s>: attribute '%s' of a feature is not supported",
+				xmlGetLineNo((xmlNodePtr)f), (const char *)f->name, (const char *)a->name);
+	}
+	for (const xmlNode *c = f->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE)
+			return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_XML,
+				"line %ld: element <%s>: feature settings (<%s>) are not supported",
+				xmlGetLineNo((xmlNodePtr)f), (const char *)f->name, (const char *)c->name);
+	}
+	return 0;
+}
+
 /* <features>: each child's name, with ":state" appended when it carries a state='on|off'. */
 static int parse_features(vsnap_domain_def *def, const xmlNode *features)
 {
@@ -354,6 +384,8 @@ static int parse_features(vsnap_domain_def *def, const xmlNode *features)
 
 		if (c->type != XML_ELEMENT_NODE || c->ns)
 			continue;
+		if ((rc = check_feature(c)) < 0)
+			return rc;
 		if ((rc = vsnap__xml_prop(&state, c, "state")) < 0)
 			return rc;
 		if (state && strcmp(state, "on") != 0 && strcmp(state, "off") != 0) {
@@ -435,7 +467,8 @@ static int parse_root(vsnap_domain_def *def, const xmlNode *root, unsigned int f
 	if ((n = vsnap__xml_child(root, "devices")) &&
 	    (rc = vsnap__domain_parse_devices(def, n)) < 0)
 		return rc;
-	if ((rc = vsnap__domain_disks_post_parse(def)) < 0)
+	if ((rc = vsnap__domain_disks_post_parse(def)) < 0 ||
+	    (rc = vsnap__domain_console_compat(def)) < 0)
 		return rc;
 	return parse_vmware_ns(def, root);
 }

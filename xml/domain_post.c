@@ -161,3 +161,26 @@ int vsnap__domain_disks_post_parse(vsnap_domain_def *def)
 	}
 	return add_implicit_controllers(def);
 }
+
+/*
+ * libvirt's console compatibility for hvm guests: a serial-type console without any serial
+ * port also defines serial port 0 (the formatter then shows the console from it).
+ */
+int vsnap__domain_console_compat(vsnap_domain_def *def)
+{
+	vsnap_domain_chr_def *serial;
+	int rc;
+
+	if ((def->os_type && strcmp(def->os_type, "hvm") != 0) || def->nconsoles == 0 ||
+	    def->nserials > 0)
+		return 0;
+	if (def->consoles[0]->target_type && strcmp(def->consoles[0]->target_type, "serial") != 0)
+		return 0;
+	if (!(serial = vsnap__domain_chr_copy(def->consoles[0])))
+		return vsnap__error_oom();
+	free(serial->target_type);
+	serial->target_type = NULL;
+	if ((rc = vsnap__domain_def_add((void ***)&def->serials, &def->nserials, serial)) < 0)
+		vsnap__domain_chr_free(serial);
+	return rc;
+}

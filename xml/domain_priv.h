@@ -17,6 +17,14 @@ int vsnap__domain_parse_address(vsnap_domain_address *addr, const xmlNode *dev_n
 /* Fills what libvirt's parser fills when the XML leaves it out (bus from target, drive addresses). */
 int vsnap__domain_disks_post_parse(vsnap_domain_def *def);
 
+/* Deep copy of a character device; NULL when out of memory (domain_copy.c). */
+vsnap_domain_chr_def *vsnap__domain_chr_copy(const vsnap_domain_chr_def *chr);
+/* libvirt's console/serial compatibility after parsing (domain_post.c). */
+int vsnap__domain_console_compat(vsnap_domain_def *def);
+
+/* libvirt's <features> children in its order, NULL-terminated (domain_format.c). */
+extern const char *const vsnap__domain_feature_names[];
+
 /* Formats <devices> (domain_format_dev.c). */
 void vsnap__domain_format_devices(vsnap__xmlbuf *buf, const vsnap_domain_def *def,
 	unsigned int flags);
