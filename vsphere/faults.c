@@ -22,7 +22,7 @@ static const char *const known_faults[] = {
 	"NotSupported", "RequestCanceled", "RestrictedVersion", "SnapshotDisabled", "SnapshotFault",
 	"SnapshotIncompatibleDeviceInVm", "SnapshotLocked", "SnapshotNoChange", "SystemError",
 	"TaskInProgress", "TooManySnapshotLevels", "VmConfigFault", "NoPermission", "SecurityError",
-	"HostCommunication", "RuntimeFault", "MethodFault", "VimFault", "InvalidDatastore",
+	"HostCommunication", "RuntimeFault", "NotImplemented", "MethodFault", "VimFault", "InvalidDatastore",
 	NULL,
 };
 
