@@ -85,6 +85,12 @@ int esx_domain_get_xml(char **out, vsnap_domain *dom, unsigned int flags)
 	vsnap_vmx_options_init(&vo, VSNAP_VMX_OPTIONS_VERSION);
 	if ((rc = esx_info_get(&info, dom->conn, dom->info.id)))
 		return vsnap__error_prefix("VM '%s'", dom->info.name);
+	if (!info->datacenter) {
+		/* A lookup read from a vpx host walks no datacenter: read the VM itself. */
+		esx_info_forget(priv);
+		if ((rc = esx_info_get(&info, dom->conn, dom->info.id)))
+			return vsnap__error_prefix("VM '%s'", dom->info.name);
+	}
 	if (!info->vm.vmx_path || !info->datacenter)
 		return vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_ESX,
 			"VM '%s': the server did not report its .vmx path and datacenter",

@@ -96,59 +96,52 @@ static int fault_is(const char *name)
 	return e->fault && strcmp(e->fault, name) == 0;
 }
 
-static int ambiguous(vsnap_conn *conn, const char *key, const vsnap_vs_vm *vms,
-	const size_t *idx, size_t n)
+static int ambiguous(const char *key, vsnap_vs_vm_info **infos, size_t n)
 {
 	char list[512] = "";
 	size_t used = 0;
 
 	for (size_t i = 0; i < n && used < sizeof(list) - 1; i++)
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
-			vms[idx[i]].moref.value);
-	(void)conn;
+			infos[i]->vm.moref.value);
 	return vsnap__error_set(VSNAP_EAMBIGUOUS, VSNAP_ERRCLASS_ESX,
 		"%zu VMs are named '%s' (MoRefs %s): name one by its MoRef or UUID", n, key, list);
 }
 
 /*
- * One listing of all VMs, matched against MoRef value, then UUID, then name; the match is
- * then read (summary + forest) and cached.
+ * One read over all VMs (of the URI's host on vpx://) that returns the matches with their
+ * forests: the lookup and the next snapshot_load share it (esx_private.h).
  */
-static int by_listing(const vsnap_vs_vm_info **out, vsnap_conn *conn, const char *key)
+static int by_search(const vsnap_vs_vm_info **out, vsnap_conn *conn, const char *key)
 {
 	esx_priv *priv = esx_priv_of(conn);
-	vsnap_vs_vm *vms = NULL;
-	size_t count = 0, *hits = NULL, nhits = 0;
-	int rc = vsnap__vs_vm_list(&vms, &count, priv->client);
+	vsnap_vs_vm_info **infos = NULL;
+	size_t n = 0, pick = 0, nmoref = 0, nuuid = 0;
+	int rc = vsnap__vs_vm_info_find(&infos, &n, priv->client, key, priv->host_moref, 0);
 
 	esx_sync_requests(conn);
 	if (rc)
-		return vsnap__error_prefix("cannot list the VMs of %s", conn->uri);
-	if (count && !(hits = calloc(count, sizeof(*hits)))) {
-		vsnap__vs_vms_free(vms, count);
-		return vsnap__error_oom();
-	}
+		return vsnap__error_prefix("cannot look up VM '%s' on %s", key, conn->uri);
 	/* A MoRef or UUID match is unique by nature and wins over names. */
-	for (int pass = 0; pass < 3 && nhits == 0; pass++) {
-		for (size_t i = 0; i < count; i++) {
-			const vsnap_vs_vm *vm = &vms[i];
-			const char *field = pass == 0 ? vm->moref.value : pass == 1 ? vm->uuid : vm->name;
+	for (size_t i = 0; i < n; i++) {
+		const vsnap_vs_vm *vm = &infos[i]->vm;
 
-			if (!in_scope(priv, vm) || !field)
-				continue;
-			if (pass == 1 ? strcasecmp(field, key) == 0 : strcmp(field, key) == 0)
-				hits[nhits++] = i;
-		}
+		if (vm->moref.value && strcmp(vm->moref.value, key) == 0)
+			pick = i, nmoref++;
+		else if (!nmoref && vm->uuid && strcasecmp(vm->uuid, key) == 0)
+			pick = i, nuuid++;
 	}
-	if (nhits == 0)
+	if (n == 0)
 		rc = vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_ESX,
 			"no VM with name, UUID or MoRef '%s' on %s", key, conn->uri);
-	else if (nhits > 1)
-		rc = ambiguous(conn, key, vms, hits, nhits);
-	else
-		rc = esx_info_get(out, conn, vms[hits[0]].moref.value);
-	free(hits);
-	vsnap__vs_vms_free(vms, count);
+	else if (n > 1 && nmoref != 1 && nuuid != 1)
+		rc = ambiguous(key, infos, n);
+	if (rc == 0) {
+		esx_info_keep(conn, infos[pick]);
+		infos[pick] = NULL;
+		*out = priv->info;
+	}
+	vsnap__vs_vm_infos_free(infos, n);
 	return rc;
 }
 
@@ -170,5 +163,5 @@ int esx_vm_find(const vsnap_vs_vm_info **out, vsnap_conn *conn, const char *key)
 		}
 		/* Not a VM MoRef after all (or not on this host): it may still be a name. */
 	}
-	return by_listing(out, conn, key);
+	return by_search(out, conn, key);
 }
