@@ -61,7 +61,9 @@ ok "create s1" -- V snapshot-create-as "$vm" s1 "first one"
 ok "create s2" -- V snapshot-create-as "$vm" s2
 ok "create disk-only" -- V snapshot-create-as "$vm" disk --disk-only --quiesce
 ko "duplicate name" "already" -- V snapshot-create-as "$vm" s2
-ko "redefine" "redefine" -- V snapshot-create "$vm" --redefine <(printf '<domainsnapshot><name>x</name></domainsnapshot>')
+printf '<domainsnapshot><name>x</name><state>running</state><creationTime>1700000000</creationTime></domainsnapshot>' >"$t/redef.xml"
+ko "redefine" "cannot redefine" -- V snapshot-create "$vm" "$t/redef.xml" --redefine
+ko "dumpxml of vcsim's stub .vmx" "ha-host_VM0.vmx|\.vmx" -- V dumpxml "$vm"
 b=$(reqs); ok "list --tree" -- V snapshot-list "$vm" --tree; n=$(( $(reqs) - b ))
 has "tree" "s1"; has "tree" "disk"
 [ "$n" -le 4 ] || fail "snapshot-list --tree took $n requests (at most 4)"
