@@ -59,7 +59,10 @@ ok "start" -- V start "$vm"; ok "domstate" -- V domstate "$vm"; has "started sta
 # snapshots
 ok "create s1" -- V snapshot-create-as "$vm" s1 "first one"
 ok "create s2" -- V snapshot-create-as "$vm" s2
+wire() { grep '^Request:.*CreateSnapshot_Task' "$t/trace" | tail -1; }
+wire | grep -q 'memory>true<' || fail "a running VM's default snapshot was not sent with memory=true"
 ok "create disk-only" -- V snapshot-create-as "$vm" disk --disk-only --quiesce
+wire | grep -q 'memory>false<.*quiesce>true<' || fail "--disk-only --quiesce not sent as memory=false quiesce=true: $(wire | head -c 300)"
 ko "duplicate name" "already" -- V snapshot-create-as "$vm" s2
 printf '<domainsnapshot><name>x</name><state>running</state><creationTime>1700000000</creationTime></domainsnapshot>' >"$t/redef.xml"
 ko "redefine" "cannot redefine" -- V snapshot-create "$vm" "$t/redef.xml" --redefine
