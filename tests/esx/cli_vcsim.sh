@@ -59,7 +59,7 @@ ok "start" -- V start "$vm"; ok "domstate" -- V domstate "$vm"; has "started sta
 # snapshots
 ok "create s1" -- V snapshot-create-as "$vm" s1 "first one"
 ok "create s2" -- V snapshot-create-as "$vm" s2
-wire() { grep '^Request:.*CreateSnapshot_Task' "$t/trace" | tail -1; }
+wire() { grep 'CreateSnapshot_Task><' "$t/trace" | grep -v Response | tail -1; }  # the body follows its Request: line
 wire | grep -q 'memory>true<' || fail "a running VM's default snapshot was not sent with memory=true"
 ok "create disk-only" -- V snapshot-create-as "$vm" disk --disk-only --quiesce
 wire | grep -q 'memory>false<.*quiesce>true<' || fail "--disk-only --quiesce not sent as memory=false quiesce=true: $(wire | head -c 300)"
