@@ -37,6 +37,10 @@ typedef struct {
 
 /* Opens ctx->conn if needed (prompting for a password on a TTY). Prints the error itself. */
 int cli_connect(cli_ctx *ctx);
+/* Closes ctx->conn (logging out). */
+void cli_disconnect(cli_ctx *ctx);
+/* Ends a progress bar line if one was drawn. */
+void cli_progress_done(void);
 /* Looks up a domain on ctx->conn, printing the error itself. */
 int cli_domain(vsnap_domain **out, cli_ctx *ctx, const char *key);
 /* Prints "error: <message>" for the last library error and returns CLI_ERROR. */

@@ -1,12 +1,140 @@
-/* vsnap: command-line front end. SPDX-License-Identifier: GPL-2.0-or-later */
+/* vsnap: command-line front end, a thin layer over libvsnap.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+static const cli_command *const tables[] = {
+	cli_domain_commands, cli_snapshot_commands, cli_vmx_commands, NULL,
+};
+
+static const cli_command *find_command(const char *name)
+{
+	for (size_t t = 0; tables[t]; t++)
+		for (const cli_command *c = tables[t]; c->name; c++)
+			if (strcmp(c->name, name) == 0 || (c->alias && strcmp(c->alias, name) == 0))
+				return c;
+	return NULL;
+}
+
+static void print_usage(FILE *f)
+{
+	fputs("usage: vsnap [-c URI] [--json] [-q] [--debug] [--auth-file FILE] [--timeout SECONDS]\n"
+	      "             [--record DIR | --replay DIR] COMMAND [ARGS...]\n"
+	      "       vsnap help [COMMAND]\n\n"
+	      "Virtual-machine snapshots on ESX/vCenter and local QEMU, the libvirt way.\n"
+	      "URIs: esx://[user@]host[:port]/?no_verify=1  vpx://[user@]vcenter/dc/[cluster/]host\n"
+	      "      qemu:///embed?root=DIR     (default: $VSNAP_DEFAULT_URI)\n\n"
+	      "Commands:\n", f);
+	for (size_t t = 0; tables[t]; t++)
+		for (const cli_command *c = tables[t]; c->name; c++)
+			fprintf(f, "  %-22s %.*s\n", c->name,
+				(int)strcspn(c->synopsis, "\n"), c->synopsis);
+	fputs("\nExit status: 0 success, 1 error, 2 usage error.\n", f);
+}
+
+static int help(const char *name)
+{
+	const cli_command *c;
+
+	if (!name) {
+		print_usage(stdout);
+		return CLI_OK;
+	}
+	if (!(c = find_command(name)))
+		return cli_usage(NULL, "unknown command '%s'", name);
+	printf("usage: vsnap %s %s\n\n%s\n", c->name, c->synopsis, c->help);
+	if (c->alias)
+		printf("\nAlso available as '%s'.\n", c->alias);
+	return CLI_OK;
+}
+
+/* Global options come before the command name; returns the index of the command, or < 0. */
+static int parse_globals(cli_ctx *ctx, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = NULL;
+		if (a[0] != '-')
+			break;
+#define WANT_VALUE(longname)                                                          \
+	(strcmp(a, longname) == 0 ? (i + 1 < argc ? (v = argv[++i], 1) : -1)            \
+		: strncmp(a, longname "=", sizeof(longname)) == 0 ? (v = a + sizeof(longname), 1) : 0)
+		int r;
+		if (strcmp(a, "-c") == 0 || (r = WANT_VALUE("--connect")) != 0) {
+			if (strcmp(a, "-c") == 0) {
+				if (i + 1 >= argc)
+					return cli_usage(NULL, "-c needs a URI"), -1;
+				v = argv[++i];
+			} else if (r < 0) {
+				return cli_usage(NULL, "--connect needs a URI"), -1;
+			}
+			ctx->uri = v;
+		} else if (strcmp(a, "--json") == 0) {
+			ctx->json = 1;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			ctx->quiet = 1;
+		} else if (strcmp(a, "--debug") == 0) {
+			ctx->debug = 1;
+		} else if ((r = WANT_VALUE("--auth-file")) != 0) {
+			if (r < 0)
+				return cli_usage(NULL, "--auth-file needs a file"), -1;
+			ctx->auth_file = v;
+		} else if ((r = WANT_VALUE("--timeout")) != 0) {
+			char *end = NULL;
+			double s = r < 0 ? -1 : strtod(v, &end);
+			if (r < 0 || !end || *end || s <= 0 || s > 86400 * 7)
+				return cli_usage(NULL, "--timeout needs a number of seconds"), -1;
+			ctx->timeout_ms = (unsigned int)(s * 1000);
+		} else if ((r = WANT_VALUE("--record")) != 0) {
+			if (r < 0)
+				return cli_usage(NULL, "--record needs a directory"), -1;
+			ctx->record_dir = v;
+		} else if ((r = WANT_VALUE("--replay")) != 0) {
+			if (r < 0)
+				return cli_usage(NULL, "--replay needs a directory"), -1;
+			ctx->replay_dir = v;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			print_usage(stdout);
+			exit(CLI_OK);
+		} else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+			printf("vsnap %s\n", vsnap_version());
+			exit(CLI_OK);
+		} else {
+			return cli_usage(NULL, "unknown option '%s'", a), -1;
+		}
+#undef WANT_VALUE
+	}
+	return i;
+}
 
 int main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	printf("vsnap %s\n", vsnap_version());
-	return CLI_OK;
+	cli_ctx ctx;
+	const cli_command *cmd;
+	int first, rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if ((first = parse_globals(&ctx, argc, argv)) < 0)
+		return CLI_USAGE;
+	if (first >= argc) {
+		print_usage(stderr);
+		return CLI_USAGE;
+	}
+	if (ctx.record_dir && ctx.replay_dir)
+		return cli_usage(NULL, "--record and --replay exclude each other");
+	if (strcmp(argv[first], "help") == 0)
+		return help(first + 1 < argc ? argv[first + 1] : NULL);
+	if (!(cmd = find_command(argv[first])))
+		return cli_usage(NULL, "unknown command '%s'", argv[first]);
+	for (int i = first + 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return help(cmd->name);
+	rc = cmd->run(&ctx, argc - first, argv + first);
+	cli_progress_done();
+	cli_disconnect(&ctx);
+	return rc;
 }
