@@ -14,6 +14,8 @@ typedef struct {
 	int location;        /* vsnap_snapshot_location: snapshot='no|internal|external|manual' */
 	char *source_file;   /* external: <source file='...'/>, else NULL */
 	char *driver_type;   /* external: <driver type='qcow2'/>, else NULL */
+	char *source_type;   /* <disk type='...'>: "file" (NULL means file) or "block", where
+	                        source_file holds <source dev='...'/> */
 } vsnap_snapshot_disk_def;
 
 typedef struct {
@@ -31,6 +33,9 @@ typedef struct {
 	char *id;                  /* driver id: ESX MoRef; QEMU: NULL */
 	int quiesced;              /* 1, 0, or -1 unknown */
 	int is_current;            /* <active>1</active> in redefine input / internal metadata */
+	/* Redefine input only, kept as text like domain_xml (NULL when absent). */
+	char *inactive_domain_xml; /* <inactiveDomain> element */
+	char *cookie_xml;          /* <cookie> element */
 } vsnap_snapshot_def;
 
 typedef enum {
