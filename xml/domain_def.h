@@ -37,7 +37,6 @@ typedef struct {
 	vsnap_domain_address address;          /* type NULL when absent */
 	/* ---- beyond the contract's first cut ---- */
 	char *src_startup_policy;  /* <source startupPolicy=> ("optional") or NULL */
-	int has_source;            /* 1: a <source> element is formatted even without attributes */
 	int boot_order;            /* <boot order=>; 0 absent */
 	char *driver_io;           /* <driver io=> or NULL */
 	char *driver_discard;      /* <driver discard=> or NULL */
@@ -165,6 +164,11 @@ typedef struct vsnap_domain_def {
 	char *vmware_datacenterpath;       /* <vmware:datacenterpath> or NULL */
 	char *vmware_moref;                /* <vmware:moref> or NULL */
 } vsnap_domain_def;
+
+/* Flags of vsnap__domain_def_format(). */
+#define VSNAP_DOMAIN_XML_SECURE (1u << 0)   /* include secrets (VNC passwd), as libvirt's flag */
+/* Also write <vmware:moref>: not in libvirt's schema, so off by default (output validates). */
+#define VSNAP_DOMAIN_XML_VMWARE_MOREF (1u << 1)
 
 vsnap_domain_def *vsnap__domain_def_new(void);
 void vsnap__domain_def_free(vsnap_domain_def *def);

@@ -5,6 +5,7 @@
  */
 #include "xml/snapshot_priv.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
 
@@ -42,13 +43,13 @@ int vsnap__snapshot_xml_read(xmlDoc **out, const char *xml, const char *what)
 				msg[--n] = '\0';
 			line = err->line;
 		}
-		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s: line %d: %s", what,
+		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s line %d: %s", what,
 			line, msg);
 		goto cleanup;
 	}
 	if (doc->intSubset || doc->extSubset) {
 		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML,
-			"%s: line %ld: a DOCTYPE is not accepted", what,
+			"%s line %ld: a DOCTYPE is not accepted", what,
 			doc->intSubset ? xmlGetLineNo((xmlNode *)doc->intSubset) : 1L);
 		goto cleanup;
 	}
@@ -73,16 +74,10 @@ static void write_qname(vsnap_sbuf *buf, const xmlNs *ns, const xmlChar *name)
 	vsnap__sbuf_puts(buf, (const char *)name);
 }
 
+/* Attributes, then namespace declarations, the order libvirt writes <domain type='kvm'
+ * xmlns:qemu='...'> in. */
 static void write_attrs(vsnap_sbuf *buf, const xmlNode *node)
 {
-	for (const xmlNs *ns = node->nsDef; ns; ns = ns->next) {
-		vsnap__sbuf_puts(buf, ns->prefix ? " xmlns:" : " xmlns");
-		if (ns->prefix)
-			vsnap__sbuf_puts(buf, (const char *)ns->prefix);
-		vsnap__sbuf_puts(buf, "='");
-		vsnap__sbuf_escape(buf, ns->href ? (const char *)ns->href : "");
-		vsnap__sbuf_puts(buf, "'");
-	}
 	for (const xmlAttr *a = node->properties; a; a = a->next) {
 		vsnap__sbuf_puts(buf, " ");
 		write_qname(buf, a->ns, a->name);
@@ -92,6 +87,14 @@ static void write_attrs(vsnap_sbuf *buf, const xmlNode *node)
 				vsnap__sbuf_escape(buf, (const char *)t->content);
 		vsnap__sbuf_puts(buf, "'");
 	}
+	for (const xmlNs *ns = node->nsDef; ns; ns = ns->next) {
+		vsnap__sbuf_puts(buf, ns->prefix ? " xmlns:" : " xmlns");
+		if (ns->prefix)
+			vsnap__sbuf_puts(buf, (const char *)ns->prefix);
+		vsnap__sbuf_puts(buf, "='");
+		vsnap__sbuf_escape(buf, ns->href ? (const char *)ns->href : "");
+		vsnap__sbuf_puts(buf, "'");
+	}
 }
 
 static int is_text(const xmlNode *n)
@@ -99,10 +102,15 @@ static int is_text(const xmlNode *n)
 	return n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE;
 }
 
+static int is_blank_char(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 static int is_blank(const xmlChar *s)
 {
 	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+		if (!is_blank_char((char)*s))
 			return 0;
 	return 1;
 }
@@ -111,7 +119,45 @@ static int is_blank(const xmlChar *s)
  * Recursion is bounded: libxml2 refuses documents nested deeper than 256 elements
  * (xmlParserMaxDepth, as XML_PARSE_HUGE is never passed).
  */
+/*
+ * A subtree cut out of its document must carry the namespace declarations it inherited
+ * (<domain> using a prefix declared on <domainsnapshot>), or its text would not parse alone.
+ */
+static void write_inherited_ns(vsnap_sbuf *buf, const xmlNode *node)
+{
+	xmlNs **list;
+
+	if (!node->parent || node->parent->type != XML_ELEMENT_NODE)
+		return;
+	if (!(list = xmlGetNsList(node->doc, node->parent)))
+		return;
+	for (size_t i = 0; list[i]; i++) {
+		int shadowed = 0;
+
+		for (const xmlNs *own = node->nsDef; own; own = own->next)
+			if ((!own->prefix && !list[i]->prefix) || (own->prefix && list[i]->prefix &&
+				xmlStrEqual(own->prefix, list[i]->prefix)))
+				shadowed = 1;
+		if (shadowed || (list[i]->prefix && xmlStrEqual(list[i]->prefix, BAD_CAST "xml")))
+			continue;
+		vsnap__sbuf_puts(buf, list[i]->prefix ? " xmlns:" : " xmlns");
+		if (list[i]->prefix)
+			vsnap__sbuf_puts(buf, (const char *)list[i]->prefix);
+		vsnap__sbuf_puts(buf, "='");
+		vsnap__sbuf_escape(buf, list[i]->href ? (const char *)list[i]->href : "");
+		vsnap__sbuf_puts(buf, "'");
+	}
+	xmlFree(list);
+}
+
+static void write_elem(vsnap_sbuf *buf, const xmlNode *node, size_t indent, int top);
+
 void vsnap__snapshot_node_write(vsnap_sbuf *buf, const xmlNode *node, size_t indent)
+{
+	write_elem(buf, node, indent, 1);
+}
+
+static void write_elem(vsnap_sbuf *buf, const xmlNode *node, size_t indent, int top)
 {
 	int has_elements = 0, has_text = 0;
 
@@ -126,6 +172,8 @@ void vsnap__snapshot_node_write(vsnap_sbuf *buf, const xmlNode *node, size_t ind
 	vsnap__sbuf_puts(buf, "<");
 	write_qname(buf, node->ns, node->name);
 	write_attrs(buf, node);
+	if (top)
+		write_inherited_ns(buf, node);
 	if (!has_elements) {
 		/* Leaf: all of its text on one line, like libvirt's "<x>%s</x>\n". */
 		if (!has_text) {
@@ -140,12 +188,26 @@ void vsnap__snapshot_node_write(vsnap_sbuf *buf, const xmlNode *node, size_t ind
 		vsnap__sbuf_puts(buf, ">\n");
 		for (const xmlNode *c = node->children; c; c = c->next) {
 			if (c->type == XML_ELEMENT_NODE) {
-				vsnap__snapshot_node_write(buf, c, indent + 2);
+				write_elem(buf, c, indent + 2, 0);
 			} else if (is_text(c) && !is_blank(c->content)) {
-				/* Mixed content (rare: <metadata>): keep the text on its own line. */
+				/* Mixed content (rare: <metadata>): the text, without its surrounding
+				 * layout blanks, on its own line; trimming keeps formatting a fixed point. */
+				const char *t = (const char *)c->content;
+				size_t len = strlen(t);
+				char *trimmed;
+
+				while (is_blank_char(*t))
+					t++, len--;
+				while (len && is_blank_char(t[len - 1]))
+					len--;
+				if (!(trimmed = strndup(t, len))) {
+					buf->oom = 1;
+					return;
+				}
 				vsnap__sbuf_indent(buf, indent + 2);
-				vsnap__sbuf_escape(buf, (const char *)c->content);
+				vsnap__sbuf_escape(buf, trimmed);
 				vsnap__sbuf_puts(buf, "\n");
+				free(trimmed);
 			}
 		}
 		vsnap__sbuf_indent(buf, indent);

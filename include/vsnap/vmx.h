@@ -21,10 +21,15 @@ typedef struct {
 	int hw_version;
 	/** Name of the input for error messages ("vm.vmx"); NULL: "<input>". */
 	const char *source_name;
+	/** .vmx -> XML, offline "file missing" model (libvirt's test-suite convention): a datastore
+	 *  name, or a datastore-relative/bare file name, starting with this prefix counts as a
+	 *  missing file: an error (VSNAP_ENOTFOUND) for hard disks, an empty source for CD-ROMs
+	 *  and floppies. NULL or "": no file is missing. (Added by the .vmx translator.) */
+	const char *missing_prefix;
 } vsnap_vmx_options;
 
 #define VSNAP_VMX_OPTIONS_VERSION 1
-#define VSNAP_VMX_OPTIONS_INIT { VSNAP_VMX_OPTIONS_VERSION }
+#define VSNAP_VMX_OPTIONS_INIT { .version = VSNAP_VMX_OPTIONS_VERSION }
 
 VSNAP_EXTERN(int) vsnap_vmx_options_init(vsnap_vmx_options *opts, unsigned int version);
 

@@ -1,0 +1,466 @@
+/*
+ * Reader for the .vmx/.vmsd line format, with its escapes and encodings.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "vmx/vmx_conf.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+static const char *src_name(const vsnap__vmx_conf *conf)
+{
+	return conf->source ? conf->source : "<input>";
+}
+
+static char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+void vsnap__vmx_conf_free(vsnap__vmx_conf *conf)
+{
+	if (!conf)
+		return;
+	for (size_t i = 0; i < conf->n; i++) {
+		free(conf->entries[i].key);
+		free(conf->entries[i].lkey);
+		free(conf->entries[i].value);
+	}
+	free(conf->entries);
+	free(conf->source);
+	free(conf->encoding);
+	free(conf->warnings);
+	free(conf);
+}
+
+int vsnap__vmx_conf_warn(vsnap__vmx_conf *conf, unsigned int line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	char head[300];
+	int hl = snprintf(head, sizeof(head), "%s:%u: ", src_name(conf), line);
+	if (hl < 0 || (size_t)hl >= sizeof(head))
+		hl = (int)strlen(head);
+	size_t add = (size_t)hl + strlen(msg) + 1;
+	char *w = realloc(conf->warnings, conf->warnings_len + add + 1);
+	if (!w)
+		return vsnap__error_oom();
+	conf->warnings = w;
+	if (conf->warnings_len)
+		w[conf->warnings_len++] = '\n';
+	memcpy(w + conf->warnings_len, head, (size_t)hl);
+	conf->warnings_len += (size_t)hl;
+	strcpy(w + conf->warnings_len, msg);
+	conf->warnings_len += strlen(msg);
+	return 0;
+}
+
+static int add_entry(vsnap__vmx_conf *conf, const char *key, size_t klen, const char *val,
+	size_t vlen, unsigned int line)
+{
+	if (conf->n == conf->cap) {
+		size_t cap = conf->cap ? conf->cap * 2 : 64;
+		vsnap__vmx_entry *e = realloc(conf->entries, cap * sizeof(*e));
+		if (!e)
+			return vsnap__error_oom();
+		conf->entries = e;
+		conf->cap = cap;
+	}
+	vsnap__vmx_entry *e = &conf->entries[conf->n];
+	e->key = strndup(key, klen);
+	e->lkey = strndup(key, klen);
+	e->value = strndup(val, vlen);
+	e->line = line;
+	if (!e->key || !e->lkey || !e->value) {
+		free(e->key);
+		free(e->lkey);
+		free(e->value);
+		return vsnap__error_oom();
+	}
+	for (char *p = e->lkey; *p; p++)
+		*p = lower(*p);
+	conf->n++;
+	return 0;
+}
+
+static int valid_key_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		c == '.' || c == ':' || c == '_' || c == '-' || c == '[' || c == ']' || c == '@';
+}
+
+/* Parses one line (without its newline). Comments, blank lines and `#!` lines are skipped. */
+static int parse_line(vsnap__vmx_conf *conf, const char *p, const char *end, unsigned int line)
+{
+	while (p < end && is_space(*p))
+		p++;
+	if (p == end || *p == '#')
+		return 0;
+	const char *key = p;
+	while (p < end && valid_key_char((unsigned char)*p))
+		p++;
+	size_t klen = (size_t)(p - key);
+	while (p < end && is_space(*p))
+		p++;
+	if (klen == 0)
+		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
+			"%s:%u: expected a key at '%.20s'", src_name(conf), line, key);
+	if (p == end || *p != '=')
+		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
+			"%s:%u: key '%.*s': expected '=' after the key", src_name(conf), line,
+			(int)klen, key);
+	p++;
+	while (p < end && is_space(*p))
+		p++;
+	const char *val;
+	size_t vlen;
+	if (p < end && *p == '"') {
+		val = ++p;
+		while (p < end && *p != '"')
+			p++;
+		if (p == end)
+			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
+				"%s:%u: key '%.*s': unterminated quoted value", src_name(conf), line,
+				(int)klen, key);
+		vlen = (size_t)(p - val);
+		p++;
+	} else {
+		/* Bare words (memsize = 512) are accepted: some tools write them. */
+		val = p;
+		while (p < end && !is_space(*p) && *p != '#' && *p != '"')
+			p++;
+		vlen = (size_t)(p - val);
+	}
+	while (p < end && is_space(*p))
+		p++;
+	if (p < end && *p != '#')
+		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
+			"%s:%u: key '%.*s': unexpected text after the value", src_name(conf), line,
+			(int)klen, key);
+	return add_entry(conf, key, klen, val, vlen, line);
+}
+
+/* Returns the line of the first invalid UTF-8 sequence, or 0 when all is valid. */
+static unsigned int utf8_bad_line(const char *s, size_t len)
+{
+	unsigned int line = 1;
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	while (p < end) {
+		unsigned char c = *p;
+		size_t n;
+		if (c == '\n')
+			line++;
+		if (c < 0x80) {
+			p++;
+			continue;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+		} else {
+			return line;
+		}
+		if ((size_t)(end - p) <= n)
+			return line;
+		for (size_t i = 1; i <= n; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return line;
+		/* overlongs and surrogates */
+		if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F) ||
+		    (c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] > 0x8F))
+			return line;
+		p += n + 1;
+	}
+	return 0;
+}
+
+/* Finds `.encoding = "X"` without a full parse: the supported encodings keep ASCII bytes
+ * below 0x40 (quotes, '=', '#', newlines) unambiguous, so a byte scan is safe. */
+static char *find_encoding(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		const char *q = p;
+		while (q < eol && is_space(*q))
+			q++;
+		if ((size_t)(eol - q) > 9 && strncasecmp(q, ".encoding", 9) == 0) {
+			q += 9;
+			while (q < eol && is_space(*q))
+				q++;
+			if (q < eol && *q == '=') {
+				q++;
+				while (q < eol && is_space(*q))
+					q++;
+				if (q < eol && *q == '"') {
+					const char *v = ++q;
+					while (q < eol && *q != '"')
+						q++;
+					return strndup(v, (size_t)(q - v));
+				}
+			}
+		}
+		p = eol + 1;
+	}
+	return NULL;
+}
+
+static int is_utf8_name(const char *enc)
+{
+	return strcasecmp(enc, "UTF-8") == 0 || strcasecmp(enc, "UTF8") == 0;
+}
+
+/* Converts text from `enc` to UTF-8 with iconv. */
+static int to_utf8(char **out, size_t *outlen, const char *text, size_t len, const char *enc,
+	const char *source)
+{
+	iconv_t cd = iconv_open("UTF-8", enc);
+	if (cd == (iconv_t)-1)
+		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
+			"%s: key '.encoding': unsupported encoding '%s'", source, enc);
+	size_t cap = len * 3 + 16;
+	char *buf = malloc(cap);
+	if (!buf) {
+		iconv_close(cd);
+		return vsnap__error_oom();
+	}
+	char *in = (char *)text, *o = buf;
+	size_t inleft = len, oleft = cap - 1;
+	int rc = 0;
+	while (inleft > 0) {
+		if (iconv(cd, &in, &inleft, &o, &oleft) == (size_t)-1) {
+			if (errno == E2BIG) {
+				size_t used = (size_t)(o - buf);
+				cap *= 2;
+				char *nb = realloc(buf, cap);
+				if (!nb) {
+					rc = vsnap__error_oom();
+					break;
+				}
+				buf = nb;
+				o = buf + used;
+				oleft = cap - used - 1;
+				continue;
+			}
+			unsigned int line = 1;
+			for (const char *q = text; q < in; q++)
+				line += *q == '\n';
+			rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
+				"%s:%u: invalid %s byte sequence", source, line, enc);
+			break;
+		}
+	}
+	iconv_close(cd);
+	if (rc < 0) {
+		free(buf);
+		return rc;
+	}
+	*o = '\0';
+	*out = buf;
+	*outlen = (size_t)(o - buf);
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const vsnap__vmx_entry *x = a, *y = b;
+	int c = strcmp(x->lkey, y->lkey);
+	if (c)
+		return c;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Sorts for lookup and keeps only the last definition of each key. */
+static int dedupe(vsnap__vmx_conf *conf)
+{
+	if (conf->n == 0)
+		return 0;
+	qsort(conf->entries, conf->n, sizeof(*conf->entries), cmp_entry);
+	size_t w = 0;
+	for (size_t i = 0; i < conf->n; i++) {
+		if (w > 0 && strcmp(conf->entries[w - 1].lkey, conf->entries[i].lkey) == 0) {
+			vsnap__vmx_entry *prev = &conf->entries[w - 1];
+			int rc = vsnap__vmx_conf_warn(conf, conf->entries[i].line,
+				"key '%s': duplicate of line %u, the last value wins",
+				conf->entries[i].key, prev->line);
+			free(prev->key);
+			free(prev->lkey);
+			free(prev->value);
+			*prev = conf->entries[i];
+			if (rc < 0) {
+				for (size_t j = i + 1; j < conf->n; j++) {
+					free(conf->entries[j].key);
+					free(conf->entries[j].lkey);
+					free(conf->entries[j].value);
+				}
+				conf->n = w;
+				return rc;
+			}
+			continue;
+		}
+		conf->entries[w++] = conf->entries[i];
+	}
+	conf->n = w;
+	return 0;
+}
+
+int vsnap__vmx_conf_parse(vsnap__vmx_conf **out, const char *text, size_t len,
+	const char *source)
+{
+	*out = NULL;
+	vsnap__vmx_conf *conf = calloc(1, sizeof(*conf));
+	if (!conf)
+		return vsnap__error_oom();
+	conf->source = strdup(source ? source : "<input>");
+	if (!conf->source) {
+		free(conf);
+		return vsnap__error_oom();
+	}
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		unsigned int line = 1;
+		for (const char *q = text; q < nul; q++)
+			line += *q == '\n';
+		vsnap__vmx_conf_free(conf);
+		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
+			"%s:%u: NUL byte in the file (not a text .vmx?)", source ? source : "<input>", line);
+	}
+	char *converted = NULL;
+	conf->encoding = find_encoding(text, len);
+	if (conf->encoding && !is_utf8_name(conf->encoding)) {
+		int rc = to_utf8(&converted, &len, text, len, conf->encoding, conf->source);
+		if (rc < 0) {
+			vsnap__vmx_conf_free(conf);
+			return rc;
+		}
+		text = converted;
+	} else {
+		unsigned int bad = utf8_bad_line(text, len);
+		if (bad) {
+			vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
+				"%s:%u: text is not valid UTF-8 (set .encoding to its charset)",
+				conf->source, bad);
+			vsnap__vmx_conf_free(conf);
+			return VSNAP_EPARSE;
+		}
+	}
+	const char *p = text, *end = text + len;
+	unsigned int line = 1;
+	int rc = 0;
+	while (p < end && rc == 0) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		rc = parse_line(conf, p, eol, line++);
+		p = eol + 1;
+	}
+	free(converted);
+	if (rc == 0)
+		rc = dedupe(conf);
+	if (rc < 0) {
+		vsnap__vmx_conf_free(conf);
+		return rc;
+	}
+	*out = conf;
+	return 0;
+}
+
+static int cmp_key(const void *k, const void *e)
+{
+	const char *a = k;
+	const char *b = ((const vsnap__vmx_entry *)e)->lkey;
+	/* case-insensitive against the lower-case stored key */
+	for (;; a++, b++) {
+		char ca = lower(*a);
+		if (ca != *b)
+			return (unsigned char)ca < (unsigned char)*b ? -1 : 1;
+		if (!ca)
+			return 0;
+	}
+}
+
+const vsnap__vmx_entry *vsnap__vmx_conf_get(const vsnap__vmx_conf *conf, const char *key)
+{
+	if (!conf->n)
+		return NULL;
+	return bsearch(key, conf->entries, conf->n, sizeof(*conf->entries), cmp_key);
+}
+
+const vsnap__vmx_entry *vsnap__vmx_conf_getf(const vsnap__vmx_conf *conf, const char *fmt, ...)
+{
+	char key[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(key, sizeof(key), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return NULL;
+	return vsnap__vmx_conf_get(conf, key);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = lower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int vsnap__vmx_unescape(char *s, char esc)
+{
+	char *r = s, *w = s;
+	while (*r) {
+		if (*r == esc) {
+			int h = hexval(r[1]), l = h < 0 ? -1 : hexval(r[2]);
+			if (h < 0 || l < 0)
+				return -1;
+			*w++ = (char)(h * 16 + l);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return 0;
+}
+
+char *vsnap__vmx_escape(const char *s, char esc, const char *special)
+{
+	size_t n = 1;
+	for (const char *p = s; *p; p++)
+		n += (*p == esc || strchr(special, *p) || (unsigned char)*p < 0x20) ? 3 : 1;
+	char *out = malloc(n), *w = out;
+	if (!out) {
+		vsnap__error_oom();
+		return NULL;
+	}
+	for (const char *p = s; *p; p++) {
+		if (*p == esc || strchr(special, *p) || (unsigned char)*p < 0x20)
+			w += sprintf(w, "%c%02x", esc, (unsigned char)*p);
+		else
+			*w++ = *p;
+	}
+	*w = '\0';
+	return out;
+}

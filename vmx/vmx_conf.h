@@ -1,0 +1,75 @@
+/*
+ * The .vmx/.vmsd file format: `key = "value"` lines. Reading gives a table of entries with
+ * case-insensitive lookup; writing keeps the order entries were added in.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef VSNAP_VMX_CONF_H
+#define VSNAP_VMX_CONF_H
+
+#include <stddef.h>
+
+typedef struct {
+	char *key;            /* as written in the file */
+	char *lkey;           /* lower-case key, the lookup key */
+	char *value;          /* between the quotes, escapes NOT decoded (see vsnap__vmx_unescape) */
+	unsigned int line;    /* 1-based line of the (last) definition */
+} vsnap__vmx_entry;
+
+typedef struct {
+	vsnap__vmx_entry *entries;   /* sorted by lkey after parsing */
+	size_t n, cap;
+	char *source;                /* "vm.vmx" for messages */
+	char *encoding;              /* the .encoding value, or NULL */
+	char *warnings;              /* newline-separated, or NULL */
+	size_t warnings_len;
+} vsnap__vmx_conf;
+
+/*
+ * Parses .vmx/.vmsd text. A `.encoding` other than UTF-8 converts the text with iconv first.
+ * Duplicate keys: the last one wins and a warning names both lines. Errors (VSNAP_EPARSE)
+ * read "<source>:<line>: ...". `source` may be NULL ("<input>").
+ */
+int vsnap__vmx_conf_parse(vsnap__vmx_conf **out, const char *text, size_t len,
+	const char *source);
+void vsnap__vmx_conf_free(vsnap__vmx_conf *conf);
+
+/* Case-insensitive lookup; NULL when absent. */
+const vsnap__vmx_entry *vsnap__vmx_conf_get(const vsnap__vmx_conf *conf, const char *key);
+/* printf-style key; NULL when absent. */
+const vsnap__vmx_entry *vsnap__vmx_conf_getf(const vsnap__vmx_conf *conf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Appends a warning line ("<source>:<line>: key 'k': ..."). Returns 0 or VSNAP_ENOMEM. */
+int vsnap__vmx_conf_warn(vsnap__vmx_conf *conf, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Decodes `<esc>XX` hex escapes in place (esc is '|' or '%'). Returns 0, or -1 when an escape
+ * is not followed by two hex digits.
+ */
+int vsnap__vmx_unescape(char *s, char esc);
+
+/*
+ * Escapes: every byte in `special`, the escape char itself, and control bytes become
+ * <esc>XX (lower-case hex, as VMware writes). Returns a new string or NULL (ENOMEM set).
+ */
+char *vsnap__vmx_escape(const char *s, char esc, const char *special);
+
+/* A growable output buffer for writers. */
+typedef struct {
+	char *buf;
+	size_t len, cap;
+	int failed;           /* allocation failed; the writer reports ENOMEM at the end */
+} vsnap__vmx_buf;
+
+void vsnap__vmx_buf_puts(vsnap__vmx_buf *b, const char *s);
+void vsnap__vmx_buf_printf(vsnap__vmx_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Writes `key = "value"\n`; the value must already be escaped. */
+void vsnap__vmx_buf_kv(vsnap__vmx_buf *b, const char *key, const char *value);
+void vsnap__vmx_buf_kvf(vsnap__vmx_buf *b, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Hands the text to *out (or frees and returns VSNAP_ENOMEM). */
+int vsnap__vmx_buf_detach(vsnap__vmx_buf *b, char **out);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * .vmx -> domain model: the top level (versions, name, memory, CPUs, OS, firmware, genid).
+ * Devices are in vmx_parse_disk.c and vmx_parse_dev.c.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "vmx/vmx_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+/* "56 4d cd 37 36 85 88 89-35 ea 71 9f c9 3c 98 3e" -> canonical UUID text. */
+static int parse_uuid(const vsnap__vmx_ctx *c, const char *key, const char *v, char **out)
+{
+	char hex[33];
+	int n = 0;
+	for (const char *p = v; *p; p++) {
+		if (*p == ' ' || *p == '-')
+			continue;
+		if (n == 32 || !((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+				 (*p >= 'A' && *p <= 'F')))
+			return vsnap__vmx_key_error(c, VSNAP_EPARSE, key,
+				"cannot parse a UUID from \"%s\"", v);
+		hex[n++] = (*p >= 'A' && *p <= 'F') ? (char)(*p - 'A' + 'a') : *p;
+	}
+	if (n != 32)
+		return vsnap__vmx_key_error(c, VSNAP_EPARSE, key, "cannot parse a UUID from \"%s\"", v);
+	hex[32] = '\0';
+	if (asprintf(out, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+		     hex + 20) < 0) {
+		*out = NULL;
+		return vsnap__error_oom();
+	}
+	return 0;
+}
+
+/* vm.genid and vm.genidX are the two signed 64-bit halves of the VM generation id. */
+static int parse_genid(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
+{
+	long long hi, lo;
+	int rc1 = vsnap__vmx_get_ll(c, "vm.genid", &hi, 0);
+	if (rc1 < 0)
+		return rc1;
+	int rc2 = vsnap__vmx_get_ll(c, "vm.genidX", &lo, 0);
+	if (rc2 < 0)
+		return rc2;
+	if (!rc1 || !rc2)
+		return 0;
+	unsigned long long h = (unsigned long long)hi, l = (unsigned long long)lo;
+	if (asprintf(&def->genid, "%08llx-%04llx-%04llx-%04llx-%012llx", h >> 32,
+		     (h >> 16) & 0xffff, h & 0xffff, l >> 48, l & 0xffffffffffffULL) < 0) {
+		def->genid = NULL;
+		return vsnap__error_oom();
+	}
+	return 0;
+}
+
+/* "0,1,2,5,6,7" -> "0-2,5-7"; "all" -> no cpuset. */
+static int parse_affinity(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
+{
+	const char *v;
+	if (!vsnap__vmx_get_str(c, "sched.cpu.affinity", &v) || strcasecmp(v, "all") == 0)
+		return 0;
+	unsigned char set[4096] = { 0 };
+	const char *p = v;
+	int any = 0;
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		char *end;
+		long n = strtol(p, &end, 10);
+		if (end == p || n < 0 || n >= 4096)
+			return vsnap__vmx_key_error(c, VSNAP_EPARSE, "sched.cpu.affinity",
+				"expected a list of CPU numbers (0-4095) or \"all\", found \"%s\"", v);
+		set[n] = 1;
+		any = 1;
+		p = end;
+		while (*p == ' ')
+			p++;
+		if (*p && *p != ',')
+			return vsnap__vmx_key_error(c, VSNAP_EPARSE, "sched.cpu.affinity",
+				"expected ',' in \"%s\"", v);
+	}
+	if (!any)
+		return vsnap__vmx_key_error(c, VSNAP_EPARSE, "sched.cpu.affinity", "empty CPU list");
+	vsnap__vmx_buf b = { 0 };
+	for (int i = 0; i < 4096; i++) {
+		if (!set[i])
+			continue;
+		int j = i;
+		while (j + 1 < 4096 && set[j + 1])
+			j++;
+		if (b.len)
+			vsnap__vmx_buf_puts(&b, ",");
+		if (j > i)
+			vsnap__vmx_buf_printf(&b, "%d-%d", i, j);
+		else
+			vsnap__vmx_buf_printf(&b, "%d", i);
+		i = j;
+	}
+	return vsnap__vmx_buf_detach(&b, &def->vcpu_cpuset);
+}
+
+static int parse_cpu(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
+{
+	long long n;
+	int rc = vsnap__vmx_get_ll(c, "numvcpus", &n, 1);
+	if (rc < 0)
+		return rc;
+	if (n < 1 || n > 4096)
+		return vsnap__vmx_key_error(c, VSNAP_EPARSE, "numvcpus",
+			"expected 1 to 4096 virtual CPUs, found %lld", n);
+	def->vcpus = (unsigned int)n;
+	if ((rc = parse_affinity(c, def)) < 0)
+		return rc;
+
+	long long cores;
+	if ((rc = vsnap__vmx_get_ll(c, "cpuid.coresPerSocket", &cores, 0)) < 0)
+		return rc;
+	if (rc) {
+		if (cores < 1 || n % cores)
+			return vsnap__vmx_key_error(c, VSNAP_EPARSE, "cpuid.coresPerSocket",
+				"%lld cores per socket do not divide %lld virtual CPUs", cores, n);
+		def->cpu_sockets = (unsigned int)(n / cores);
+		def->cpu_dies = 1;
+		def->cpu_clusters = 1;
+		def->cpu_cores = (unsigned int)cores;
+		def->cpu_threads = 1;
+	}
+
+	const char *shares;
+	if (vsnap__vmx_get_str(c, "sched.cpu.shares", &shares)) {
+		/* VMware's levels are per virtual CPU */
+		if (strcasecmp(shares, "low") == 0)
+			def->cputune_shares = 500LL * n;
+		else if (strcasecmp(shares, "normal") == 0)
+			def->cputune_shares = 1000LL * n;
+		else if (strcasecmp(shares, "high") == 0)
+			def->cputune_shares = 2000LL * n;
+		else if ((rc = vsnap__vmx_get_ll(c, "sched.cpu.shares", &def->cputune_shares, -1)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_memory(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
+{
+	long long mb, max, min;
+	int rc;
+	if ((rc = vsnap__vmx_get_ll(c, "memsize", &mb, 32)) < 0)
+		return rc;
+	if (mb <= 0)
+		return vsnap__vmx_key_error(c, VSNAP_EPARSE, "memsize",
+			"expected a positive number of MiB, found %lld", mb);
+	def->memory_kib = (unsigned long long)mb * 1024;
+	if ((rc = vsnap__vmx_get_ll(c, "sched.mem.max", &max, -1)) < 0)
+		return rc;
+	def->current_memory_kib = def->memory_kib;
+	if (max >= 0 && (unsigned long long)max * 1024 < def->memory_kib)
+		def->current_memory_kib = (unsigned long long)max * 1024;
+	if ((rc = vsnap__vmx_get_ll(c, "sched.mem.minsize", &min, 0)) < 0)
+		return rc;
+	if (min > 0)
+		def->min_guarantee_kib = (unsigned long long)min * 1024;
+	return 0;
+}
+
+static int parse_versions(const vsnap__vmx_ctx *c)
+{
+	long long v;
+	int rc = vsnap__vmx_get_ll(c, "config.version", &v, 0);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return vsnap__vmx_key_error(c, VSNAP_EPARSE, "config.version", "missing essential key");
+	if (v != 8)
+		return vsnap__vmx_key_error(c, VSNAP_EUNSUPPORTED, "config.version",
+			"expected 8, found %lld", v);
+	if ((rc = vsnap__vmx_get_ll(c, "virtualHW.version", &v, 0)) < 0)
+		return rc;
+	if (rc == 0)
+		return vsnap__vmx_key_error(c, VSNAP_EPARSE, "virtualHW.version",
+			"missing essential key");
+	if (v < 4)
+		return vsnap__vmx_key_error(c, VSNAP_EUNSUPPORTED, "virtualHW.version",
+			"expected 4 or later, found %lld", v);
+	return 0;
+}
+
+static int parse_text(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
+{
+	const char *v;
+	int rc;
+	if (vsnap__vmx_get_str(c, "displayName", &v)) {
+		if ((rc = vsnap__vmx_dup(&def->name, v)) < 0)
+			return rc;
+		/* ESX writes displayName with %XX for '%', '/', '\\', and |XX for quotes */
+		if (vsnap__vmx_unescape(def->name, '%') < 0 || vsnap__vmx_unescape(def->name, '|') < 0)
+			return vsnap__vmx_key_error(c, VSNAP_EPARSE, "displayName",
+				"bad %%XX or |XX escape in \"%s\"", v);
+	}
+	if (vsnap__vmx_get_str(c, "annotation", &v)) {
+		if ((rc = vsnap__vmx_dup(&def->description, v)) < 0)
+			return rc;
+		if (vsnap__vmx_unescape(def->description, '|') < 0)
+			return vsnap__vmx_key_error(c, VSNAP_EPARSE, "annotation",
+				"bad |XX escape in \"%s\"", v);
+	}
+	if (vsnap__vmx_get_str(c, "uuid.bios", &v))
+		rc = parse_uuid(c, "uuid.bios", v, &def->uuid);
+	else
+		rc = vsnap__vmx_dup(&def->uuid, "00000000-0000-0000-0000-000000000000");
+	return rc;
+}
+
+static int parse_os(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
+{
+	const char *v;
+	int rc, b;
+	if ((rc = vsnap__vmx_dup(&def->os_type, "hvm")) < 0)
+		return rc;
+	const char *arch = "i686";
+	if (vsnap__vmx_get_str(c, "guestOS", &v)) {
+		size_t l = strlen(v);
+		if (l >= 3 && strcasecmp(v + l - 3, "-64") == 0)
+			arch = "x86_64";
+	}
+	if ((rc = vsnap__vmx_dup(&def->os_arch, arch)) < 0)
+		return rc;
+	if ((rc = vsnap__vmx_get_bool(c, "smbios.reflecthost", &b, 0)) < 0)
+		return rc;
+	if (b && (rc = vsnap__vmx_dup(&def->os_smbios_mode, "host")) < 0)
+		return rc;
+	if (vsnap__vmx_get_str(c, "firmware", &v)) {
+		if (strcasecmp(v, "efi") == 0)
+			rc = vsnap__vmx_dup(&def->os_firmware, "efi");
+		else if (strcasecmp(v, "bios") == 0)
+			rc = 0;   /* libvirt leaves the BIOS default implicit */
+		else
+			rc = vsnap__vmx_key_error(c, VSNAP_EUNSUPPORTED, "firmware",
+				"expected \"efi\" or \"bios\", found \"%s\"", v);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int vsnap__vmx_parse_def(vsnap_domain_def **out, char **warnings, const char *text, size_t len,
+	const vsnap_vmx_options *opts)
+{
+	*out = NULL;
+	if (warnings)
+		*warnings = NULL;
+	vsnap__vmx_ctx c = { NULL, opts };
+	int rc = vsnap__vmx_conf_parse(&c.conf, text, len, opts->source_name);
+	if (rc < 0)
+		return rc;
+	vsnap_domain_def *def = vsnap__domain_def_new();
+	if (!def) {
+		vsnap__vmx_conf_free(c.conf);
+		return vsnap__error_oom();
+	}
+	if ((rc = parse_versions(&c)) < 0 ||
+	    (rc = vsnap__vmx_dup(&def->virt_type, "vmware")) < 0 ||
+	    (rc = parse_text(&c, def)) < 0 ||
+	    (rc = parse_genid(&c, def)) < 0 ||
+	    (rc = parse_memory(&c, def)) < 0 ||
+	    (rc = parse_cpu(&c, def)) < 0 ||
+	    (rc = parse_os(&c, def)) < 0 ||
+	    (rc = vsnap__vmx_dup(&def->vcpu_placement, "static")) < 0 ||
+	    (rc = vsnap__vmx_parse_disks(&c, def)) < 0 ||
+	    (rc = vsnap__vmx_parse_devices(&c, def)) < 0 ||
+	    (rc = vsnap__vmx_dup(&def->vmware_datacenterpath, opts->datacenter_path)) < 0) {
+		vsnap__domain_def_free(def);
+		vsnap__vmx_conf_free(c.conf);
+		return rc;
+	}
+	if (warnings && c.conf->warnings) {
+		*warnings = c.conf->warnings;
+		c.conf->warnings = NULL;
+	}
+	vsnap__vmx_conf_free(c.conf);
+	*out = def;
+	return 0;
+}

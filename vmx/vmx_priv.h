@@ -1,0 +1,66 @@
+/*
+ * Internals shared by the .vmx translator files: typed getters over a parsed .vmx, datastore
+ * path mapping and the disk-mode mapping.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef VSNAP_VMX_PRIV_H
+#define VSNAP_VMX_PRIV_H
+
+#include "vsnap/vmx.h"
+#include "vmx/vmx_conf.h"
+#include "xml/domain_def.h"
+
+/* Conversion context: the parsed file and the options. */
+typedef struct {
+	vsnap__vmx_conf *conf;
+	const vsnap_vmx_options *opts;
+} vsnap__vmx_ctx;
+
+/* Getters: 0 when absent (out keeps `def`), 1 when present, < 0 on a malformed value (the
+ * error names file:line and key). */
+int vsnap__vmx_get_str(const vsnap__vmx_ctx *c, const char *key, const char **out);
+int vsnap__vmx_get_bool(const vsnap__vmx_ctx *c, const char *key, int *out, int def);
+/* Integers; "unlimited" (any case) gives -1. */
+int vsnap__vmx_get_ll(const vsnap__vmx_ctx *c, const char *key, long long *out, long long def);
+/* Raises VSNAP_EPARSE/EUNSUPPORTED "<src>:<line>: key '<key>': <msg>" (line 0 when absent). */
+int vsnap__vmx_key_error(const vsnap__vmx_ctx *c, int code, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* strdup raising ENOMEM; NULL in, NULL out without error. */
+int vsnap__vmx_dup(char **dst, const char *s);
+
+/*
+ * .vmx file name -> domain XML file name: /vmfs/volumes/ds/p -> "[ds] p", a bare name joined
+ * to opts->datastore_dir, other absolute paths kept. Returns 0 and *out (NULL: the file is
+ * "missing" per opts->missing_prefix), VSNAP_EPARSE for a relative path with '/'.
+ */
+int vsnap__vmx_path_from_vmx(char **out, const vsnap__vmx_ctx *c, const char *key,
+	const char *name);
+/* Domain XML file name -> .vmx: "[ds] p" -> /vmfs/volumes/ds/p, absolute kept, else error. */
+int vsnap__vmx_path_to_vmx(char **out, const char *xml_name, const char *what);
+
+/* Index -> "a".."z","aa"... appended to prefix ("sd" + 27 -> "sdab"). */
+int vsnap__vmx_disk_name(char **out, const char *prefix, int index);
+/* Inverse: "sdab" with prefix "sd" -> 27; -1 when it does not match. */
+int vsnap__vmx_disk_index(const char *name, const char *prefix);
+
+/* Disk mode string <-> (snapshot location, transient); see docs/vmx-compat.md. */
+int vsnap__vmx_mode_parse(const vsnap__vmx_ctx *c, const char *key, const char *mode,
+	int *snapshot, int *transient);
+/* Returns the mode to write (NULL: none, the default persistent) or sets an error and
+ * returns NULL with *err < 0. */
+const char *vsnap__vmx_mode_format(const vsnap_domain_disk_def *disk, int *err);
+
+/* vmx -> def pieces (vmx_parse_disk.c, vmx_parse_dev.c). */
+int vsnap__vmx_parse_disks(const vsnap__vmx_ctx *c, vsnap_domain_def *def);
+int vsnap__vmx_parse_devices(const vsnap__vmx_ctx *c, vsnap_domain_def *def);
+/* Parses a whole .vmx into a domain model. */
+int vsnap__vmx_parse_def(vsnap_domain_def **out, char **warnings, const char *text, size_t len,
+	const vsnap_vmx_options *opts);
+
+/* def -> vmx (vmx_format.c, vmx_format_dev.c). */
+int vsnap__vmx_format_def(char **out, const vsnap_domain_def *def, const vsnap_vmx_options *opts);
+int vsnap__vmx_format_disks(vsnap__vmx_buf *b, const vsnap_domain_def *def);
+int vsnap__vmx_format_devices(vsnap__vmx_buf *b, const vsnap_domain_def *def, int hw_version);
+
+#endif
