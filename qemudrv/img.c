@@ -176,7 +176,7 @@ int vsnap__img_has_snapshot(const vsnap_img_info *info, const char *tag)
 
 static int snapshot_op(const char *op, const char *verb, const char *file, const char *tag)
 {
-	const char *argv[] = { qemu_img(), "snapshot", "-f", "qcow2", op, tag, file, NULL };
+	const char *argv[] = { qemu_img(), "snapshot", "-q", op, tag, file, NULL };
 	char *what = NULL;
 	int rc;
 
