@@ -1,8 +1,8 @@
 /*
  * delete.c: deleting snapshots anywhere in the tree. Children move to the deleted snapshot's
  * parent. Internal: the tag goes from every image holding it (branch copies included).
- * External: when exactly one image X is built on the snapshot's image F and X still matters,
- * X is committed into F (block-commit online, qemu-img commit + rebase offline) and
+ * External: when exactly one image X is built on the snapshot's image F, X still matters and
+ * holds no internal snapshots, X is committed into F (block-commit online, qemu-img commit + rebase offline) and
  * everything that named X names F; otherwise F stays as a plain backing file, and images
  * nothing needs any more are removed. So no remaining snapshot or the domain loses data.
  * Order of steps: data first (images stay valid at each step), then references, then
@@ -240,6 +240,9 @@ static int merge_external(vsnap_qemu_dom *d, const vsnap_forest_data *f,
 			}
 			for (size_t j = 0; j < d->def->ndisks; j++)
 				base_needed |= canon_eq(d->def->disks[j]->src_file, base);
+			/* Internal snapshots inside X would not survive a commit (nor a stream). */
+			const vsnap_qemu_file *xe = vsnap__qemu_files_get(&files, xc);
+			base_needed |= xe && xe->ntags > 0;
 			const vsnap_qemu_file *fe = vsnap__qemu_files_get(&files, base);
 			const char *fmt = fe && fe->format ? fe->format : "qcow2";
 			if (!base_needed) {

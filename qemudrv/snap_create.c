@@ -32,7 +32,10 @@ static const vsnap_snapshot_disk_def *find_entry(const vsnap_snapshot_def *def,
 static int plan_disks(vsnap_qemu_plan_disk *plan, vsnap_qemu_dom *d,
 	const vsnap_snapshot_def *def, int memory, unsigned int flags)
 {
-	int disk_only = memory != VSNAP_SNAPSHOT_LOCATION_INTERNAL;
+	/* Offline snapshots default to internal, as libvirt's; --disk-only and external memory
+	 * default to external disks. */
+	int disk_only = (flags & VSNAP_SNAPSHOT_CREATE_DISK_ONLY) ||
+		memory == VSNAP_SNAPSHOT_LOCATION_EXTERNAL;
 	int rc;
 
 	/* Every <disks> entry must name a disk of the domain. */

@@ -36,6 +36,11 @@ static void offline_internal(void **state)
 	char *f = qt_disk_file(e, "vda");
 
 	assert_ok(vsnap_snapshot_create(NULL, e->dom, "s1", "first", 0));
+	/* Internal: the tag is inside the image, and the domain still uses the same file. */
+	assert_int_equal(qt_sh("qemu-img snapshot -l '%s' | grep -q ' s1 '", f), 0);
+	char *same = qt_disk_file(e, "vda");
+	assert_string_equal(same, f);
+	free(same);
 	qt_write_file(f, 0xbb);
 	assert_ok(vsnap_snapshot_create(NULL, e->dom, "s2", NULL, 0));
 	qt_write_file(f, 0xcc);
