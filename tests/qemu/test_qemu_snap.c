@@ -194,6 +194,51 @@ static void internal_below_external(void **state)
 	assert_int_equal(qt_count(e), 0);
 }
 
+/* A <transient/> disk takes no part in snapshots and loses its changes at shutdown. */
+static void transient_disk(void **state)
+{
+	qt_env *e = *state;
+	char *xml = NULL, *def = NULL;
+
+	assert_int_equal(qt_sh("qemu-img create -q -f qcow2 %s/t.qcow2 64M && qemu-io -f qcow2 "
+		"-c 'write -P 0xaa 0 1M' %s/t.qcow2 >/dev/null", e->dir, e->dir), 0);
+	assert_ok(vsnap_domain_get_xml(&xml, e->dom, 0));
+	char *end = strstr(xml, "</devices>");
+	assert_non_null(end);
+	assert_true(asprintf(&def, "%.*s<disk type='file' device='disk'><driver name='qemu' "
+		"type='qcow2'/><source file='%s/t.qcow2'/><target dev='vdt' bus='virtio'/>"
+		"<transient/></disk>%s", (int)(end - xml), xml, e->dir, end) > 0);
+	vsnap_domain *dom = NULL;
+	assert_ok(vsnap_domain_define(&dom, e->conn, def, 0));
+	vsnap_domain_free(dom);
+	assert_ok(vsnap_domain_start(e->dom, 0));
+	qt_write_online(e, "vdt", 0xee);
+	/* The guest's writes land in the scratch overlay, not in the disk's image. */
+	char scratch[512];
+	snprintf(scratch, sizeof(scratch), "%s/root/run/d.vdt.transient.qcow2", e->dir);
+	assert_true(qt_pattern_file(scratch, 0xee));
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "c1", NULL, 0));
+	vsnap_forest *f = NULL;
+	vsnap_snapshot *s = NULL;
+	assert_ok(vsnap_forest_get(&f, e->dom));
+	assert_ok(vsnap_forest_lookup(&s, f, "c1"));
+	for (size_t i = 0; i < vsnap_snapshot_disk_count(s); i++)
+		if (!strcmp(vsnap_snapshot_disk_name(s, i), "vdt"))
+			assert_int_equal(vsnap_snapshot_disk_location(s, i), VSNAP_SNAPSHOT_LOCATION_NO);
+	vsnap_forest_free(f);
+	assert_int_equal(vsnap_snapshot_create_xml(NULL, e->dom, "<domainsnapshot><name>x</name>"
+		"<disks><disk name='vdt' snapshot='external'/></disks></domainsnapshot>",
+		VSNAP_SNAPSHOT_CREATE_DISK_ONLY), VSNAP_EINVALID);
+	assert_ok(vsnap_domain_destroy(e->dom, 0));
+	char path[512];
+	snprintf(path, sizeof(path), "%s/t.qcow2", e->dir);
+	assert_true(qt_pattern_file(path, 0xaa));
+	assert_int_equal(qt_sh("ls %s/root/run | grep -q transient", e->dir), 1);
+	assert_int_equal(qt_sh("qemu-img snapshot -l %s/t.qcow2 | grep -q c1", e->dir), 1);
+	free(xml);
+	free(def);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +248,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(online_external_disk_only, setup2, teardown),
 		cmocka_unit_test_setup_teardown(online_external_checkpoint, setup2, teardown),
 		cmocka_unit_test_setup_teardown(internal_below_external, setup1, teardown),
+		cmocka_unit_test_setup_teardown(transient_disk, setup1, teardown),
 	};
 	if (!qt_have_qemu())
 		return 77;
