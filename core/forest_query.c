@@ -335,8 +335,7 @@ static void tree_leave(const tree_frame *fr, vsnap_sbuf *out, vsnap_sbuf *indent
 		vsnap__sbuf_truncate(indent, 2);
 }
 
-static int draw(vsnap_sbuf *out, const vsnap_forest *f, vsnap_snapshot *top,
-	tree_frame *stack)
+static int draw(vsnap_sbuf *out, vsnap_snapshot *top, tree_frame *stack)
 {
 	vsnap_sbuf indent = VSNAP_SBUF_INIT;
 	size_t depth = 0;
@@ -363,7 +362,6 @@ static int draw(vsnap_sbuf *out, const vsnap_forest *f, vsnap_snapshot *top,
 	while (depth)
 		free(stack[--depth].kids);
 	vsnap__sbuf_clear(&indent);
-	(void)f;
 	return rc;
 }
 
@@ -396,7 +394,7 @@ int vsnap_forest_format_tree(char **out, const vsnap_forest *forest, const vsnap
 		memcpy(tops, forest->roots, ntops * sizeof(*tops));
 	qsort(tops, ntops, sizeof(*tops), by_name);
 	for (size_t i = 0; i < ntops && rc == 0; i++)
-		if (draw(&buf, forest, tops[i], stack) < 0)
+		if (draw(&buf, tops[i], stack) < 0)
 			rc = vsnap__error_oom();
 	if (rc == 0)
 		rc = vsnap__sbuf_detach(out, &buf);

@@ -52,7 +52,9 @@ int vsnap__snapshot_def_copy(vsnap_snapshot_def **out, const vsnap_snapshot_def 
 /*
  * Parses <domainsnapshot> XML. Errors (VSNAP_EPARSE) name the element/attribute and the line.
  * In CREATE mode a missing name is generated from `now` (seconds since the epoch) as libvirt
- * does (the decimal creation time).
+ * does (the decimal creation time), and creation_time is set to `now`. <domain>,
+ * <inactiveDomain> and <cookie> are kept as text, serialized libvirt-style at column 0.
+ * A DOCTYPE is refused (no entity expansion); libxml2 never prints.
  */
 int vsnap__snapshot_def_parse(vsnap_snapshot_def **out, const char *xml, unsigned int flags,
 	long long now);

@@ -81,9 +81,11 @@ static int text(char **out, const xmlNode *n)
 
 	*out = NULL;
 	for (const xmlNode *c = n->children; c; c = c->next) {
-		if (c->type == XML_ELEMENT_NODE)
+		if (c->type == XML_ELEMENT_NODE) {
+			vsnap__sbuf_clear(&buf);
 			return perr(c, "<%s> must hold text, not <%s>", (const char *)n->name,
 				(const char *)c->name);
+		}
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
 			vsnap__sbuf_puts(&buf, (const char *)c->content);
 	}

@@ -197,6 +197,32 @@ static void test_snapshot_xml__domain_namespaces(void **state)
 	vsnap__snapshot_def_free(def);
 }
 
+static void test_snapshot_xml__mixed_content_fixed_point(void **state)
+{
+	/* Text beside elements inside <domain> (found by fuzzing): formatting must be stable. */
+	const char *in = "<domainsnapshot><name>s</name><state>shutoff</state>"
+		"<creationTime>5</creationTime><domain type='kvm'>\n\t\tstray &gt;\n\t\t"
+		"<name>a</name></domain></domainsnapshot>";
+	const char *want = "<domainsnapshot>\n  <name>s</name>\n  <state>shutoff</state>\n"
+		"  <creationTime>5</creationTime>\n  <memory snapshot='no'/>\n"
+		"  <domain type='kvm'>\n    stray &gt;\n    <name>a</name>\n  </domain>\n"
+		"</domainsnapshot>\n";
+	vsnap_snapshot_def *def = NULL;
+	char *got = NULL;
+
+	(void)state;
+	assert_vsnap_ok(vsnap__snapshot_def_parse(&def, in, VSNAP_SNAPSHOT_PARSE_REDEFINE, NOW));
+	assert_vsnap_ok(vsnap__snapshot_def_format(&got, def, 0, 0));
+	assert_text_equal(got, want);
+	vsnap__snapshot_def_free(def);
+	assert_vsnap_ok(vsnap__snapshot_def_parse(&def, got, VSNAP_SNAPSHOT_PARSE_REDEFINE, NOW));
+	free(got);
+	assert_vsnap_ok(vsnap__snapshot_def_format(&got, def, 0, 0));
+	assert_text_equal(got, want);
+	free(got);
+	vsnap__snapshot_def_free(def);
+}
+
 typedef struct {
 	const char *xml;
 	unsigned int mode;
@@ -249,6 +275,9 @@ static const bad_case bad_cases[] = {
 		VSNAP_SNAPSHOT_PARSE_CREATE, VSNAP_EUNSUPPORTED, "network", NULL },
 	{ "<domainsnapshot><disks>\n<volume/></disks></domainsnapshot>",
 		VSNAP_SNAPSHOT_PARSE_CREATE, VSNAP_EPARSE, "line 2", "<volume>" },
+	/* Text before the element: the partial text must not leak (found by fuzzing). */
+	{ "<domainsnapshot>\n<name>a<b>x</b></name></domainsnapshot>",
+		VSNAP_SNAPSHOT_PARSE_CREATE, VSNAP_EPARSE, "line 2", "<name>" },
 	{ "<domainsnapshot>\n<name><b>x</b></name></domainsnapshot>",
 		VSNAP_SNAPSHOT_PARSE_CREATE, VSNAP_EPARSE, "line 2", "<name>" },
 	{ "<domainsnapshot><name>a</name><state>running</state><creationTime>1</creationTime>\n"
@@ -329,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_xml__redefine_keeps_everything),
 		cmocka_unit_test(test_snapshot_xml__inactive_domain_and_cookie),
 		cmocka_unit_test(test_snapshot_xml__domain_namespaces),
+		cmocka_unit_test(test_snapshot_xml__mixed_content_fixed_point),
 		cmocka_unit_test(test_snapshot_xml__malformed),
 		cmocka_unit_test(test_snapshot_xml__bad_arguments),
 		cmocka_unit_test(test_snapshot_xml__state_names),
