@@ -74,14 +74,11 @@ static int call_retrieve(vsnap_vs_client *c, void *arg)
 		return SOAP_OK;
 	for (i = 0; i < res->__sizeobjects; i++) {
 		struct vim25__ObjectContent *o = &res->objects[i];
-		int before = c->notauth_seen;
-
 		if (vsnap__vs_check_missing(c, o, a->what) < 0 ||
 		    (!c->notauth_seen && a->fn(c, o, a->payload) < 0)) {
 			c->x.error_set = 1;
 			return SOAP_USER_ERROR;
 		}
-		(void)before;
 	}
 	if (c->notauth_seen)
 		return SOAP_OK;

@@ -51,6 +51,30 @@ static int redact_element(vsnap_vs_buf *out, const char *body, size_t len, const
 	return vsnap__vs_buf_add(out, body + i, len - i);
 }
 
+/*
+ * PropertyFilter ids embed the session id: "session[52a1...]52b7" (ESX and vcsim). The id
+ * becomes "session[(redacted)]52b7" in place (never longer, as ids are longer than that).
+ */
+static void redact_filter_ids(char *s, size_t *len)
+{
+	char *p = s;
+
+	while ((p = strstr(p, "session["))) {
+		char *open = p + 8, *close = strchr(open, ']');
+		size_t idlen;
+
+		if (!close)
+			break;
+		idlen = (size_t)(close - open);
+		if (idlen > sizeof(redacted) - 1) {
+			memcpy(open, redacted, sizeof(redacted) - 1);
+			memmove(open + sizeof(redacted) - 1, close, strlen(close) + 1);
+			*len -= idlen - (sizeof(redacted) - 1);
+		}
+		p = open;
+	}
+}
+
 char *vsnap__vs_redact(const char *body, size_t len, size_t *out_len)
 {
 	static const char *const always[] = { "password", "sessionID", "sessionKey" };
@@ -76,6 +100,7 @@ char *vsnap__vs_redact(const char *body, size_t len, size_t *out_len)
 		b = t;
 	}
 	vsnap__vs_buf_free(&b);
+	redact_filter_ids(a.data, &a.len);
 	*out_len = a.len;
 	return a.data;
 }

@@ -62,7 +62,8 @@ int vsnap__xml_read(xmlDocPtr *doc, const char *text, const char *what)
 	ctxt->_private = &first;
 	ctxt->sax->serror = keep_first_error;
 	parsed = xmlCtxtReadMemory(ctxt, text, (int)len, "domain.xml", NULL,
-		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA |
+		XML_PARSE_BIG_LINES);
 	if (!parsed || !ctxt->wellFormed) {
 		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s line %d: %s", what,
 			first.line, first.msg);

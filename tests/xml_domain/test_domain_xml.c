@@ -105,11 +105,13 @@ static void test_domain_xml__input_output_pairs(void **state)
 	assert_non_null(list);
 	for (size_t i = 0; list[i]; i++) {
 		char *in_path = path_join(dir, list[i]);
-		char *out_path = strdup(in_path);
+		size_t stem = strlen(in_path) - strlen(".in.xml");
+		char *out_path = malloc(stem + sizeof(".out.xml"));
 		char *in, *expected, *out, *again;
 
 		assert_non_null(out_path);
-		strcpy(out_path + strlen(out_path) - strlen(".in.xml"), ".out.xml");
+		memcpy(out_path, in_path, stem);
+		strcpy(out_path + stem, ".out.xml");
 		assert_non_null(in = dt_read_file(in_path));
 		if (!(expected = dt_read_file(out_path)))
 			fail_msg("%s: missing expected output %s", list[i], out_path);
