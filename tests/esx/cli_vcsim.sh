@@ -17,7 +17,7 @@ start_sim() { # model flag
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	port=$((20000 + RANDOM % 20000)); : >"$t/trace"; : >"$t/sim.out"
 	"$sim" -l 127.0.0.1:$port $1 -username root -password pass -trace-file "$t/trace" >"$t/sim.out" 2>&1 & pid=$!
-	for _ in $(seq 100); do grep -q sdk "$t/sim.out" && return 0; sleep 0.05; done
+	for _ in $(seq 100); do grep -q ":$port/sdk" "$t/sim.out" && return 0; sleep 0.05; done
 	echo "FAIL: simulator did not start: $(head -c 300 "$t/sim.out")"; exit 1
 }
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
