@@ -46,6 +46,12 @@ ko "esx URI with a path" "no path" -- "$bin" -c "esx://root@127.0.0.1:$port/dc?n
 ko "unknown URI parameter" "not known" -- "$bin" -c "esx://root@127.0.0.1:$port/?no_verfy=1" list
 ko "TLS verification on by default" "certif|verif|TLS|SSL" -- "$bin" -c "esx://root@127.0.0.1:$port/" list
 ko "vpx:// to an ESX host" "not a vCenter" -- "$bin" -c "vpx://root@127.0.0.1:$port/DC0/H0?no_verify=1" list
+ok "gsx:// (a host agent too)" -- "$bin" -c "gsx://root@127.0.0.1:$port/?no_verify=1" list --all --name
+has "gsx list" "$vm"
+# --debug logs every exchange (log_file) with the password redacted
+"$bin" --debug -c "$U" domstate "$vm" >/dev/null 2>"$t/debug" || fail "--debug domstate failed"
+grep -q "RetrievePropertiesEx" "$t/debug" || fail "--debug logged no exchange: $(head -c 300 "$t/debug")"
+grep -q ">pass<" "$t/debug" && fail "--debug log shows the password"
 VSNAP_PASSWORD=wrong ko "wrong password" "log in|login|auth" -- V list
 
 # power operations
