@@ -19,9 +19,9 @@ export VSNAP_PASSWORD=pass
 start_sim() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	port=$((20000 + RANDOM % 20000))
-	: >"$t/trace"
+	: >"$t/trace"; : >"$t/sim.out"
 	"$sim" -l 127.0.0.1:$port -esx -trace-file "$t/trace" >"$t/sim.out" 2>&1 & pid=$!
-	for _ in $(seq 100); do grep -q sdk "$t/sim.out" 2>/dev/null && break; sleep 0.05; done
+	for _ in $(seq 100); do grep -q ":$port/sdk" "$t/sim.out" 2>/dev/null && break; sleep 0.05; done
 	U="esx://root@127.0.0.1:$port/?no_verify=1"
 	GOVC_URL="https://root:pass@127.0.0.1:$port/sdk"
 	vm=$("$bin" -c "$U" list --all --name | head -1)

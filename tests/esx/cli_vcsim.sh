@@ -17,7 +17,7 @@ start_sim() { # model flag
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	port=$((20000 + RANDOM % 20000)); : >"$t/trace"; : >"$t/sim.out"
 	"$sim" -l 127.0.0.1:$port $1 -username root -password pass -trace-file "$t/trace" >"$t/sim.out" 2>&1 & pid=$!
-	for _ in $(seq 100); do grep -q sdk "$t/sim.out" && return 0; sleep 0.05; done
+	for _ in $(seq 100); do grep -q ":$port/sdk" "$t/sim.out" && return 0; sleep 0.05; done
 	echo "FAIL: simulator did not start: $(head -c 300 "$t/sim.out")"; exit 1
 }
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
@@ -46,6 +46,12 @@ ko "esx URI with a path" "no path" -- "$bin" -c "esx://root@127.0.0.1:$port/dc?n
 ko "unknown URI parameter" "not known" -- "$bin" -c "esx://root@127.0.0.1:$port/?no_verfy=1" list
 ko "TLS verification on by default" "certif|verif|TLS|SSL" -- "$bin" -c "esx://root@127.0.0.1:$port/" list
 ko "vpx:// to an ESX host" "not a vCenter" -- "$bin" -c "vpx://root@127.0.0.1:$port/DC0/H0?no_verify=1" list
+ok "gsx:// (a host agent too)" -- "$bin" -c "gsx://root@127.0.0.1:$port/?no_verify=1" list --all --name
+has "gsx list" "$vm"
+# --debug logs every exchange (log_file) with the password redacted
+"$bin" --debug -c "$U" domstate "$vm" >/dev/null 2>"$t/debug" || fail "--debug domstate failed"
+grep -q "RetrievePropertiesEx" "$t/debug" || fail "--debug logged no exchange: $(head -c 300 "$t/debug")"
+grep -q ">pass<" "$t/debug" && fail "--debug log shows the password"
 VSNAP_PASSWORD=wrong ko "wrong password" "log in|login|auth" -- V list
 
 # power operations

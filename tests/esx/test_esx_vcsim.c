@@ -259,6 +259,47 @@ static void record_then_replay(void **state)
 	/* the connection of the fixture talks to a stopped simulator: close it quietly */
 }
 
+static void on_progress(int percent, const char *what, void *payload)
+{
+	int *last = payload;
+
+	assert_non_null(strstr(what, "CreateSnapshot"));
+	*last = percent;
+}
+
+/* Progress reaches the connection's callback; vsnap_conn_cancel() stops the next task. */
+static void progress_and_cancel(void **state)
+{
+	fixture *f = *state;
+	vsnap_conn_options o;
+	vsnap_conn *c = NULL;
+	vsnap_domain *dom = NULL;
+	vsnap_forest *forest = NULL;
+	int last = -2;
+
+	vsnap_conn_options_init(&o, VSNAP_CONN_OPTIONS_VERSION);
+	o.progress_cb = on_progress;
+	o.progress_payload = &last;
+	o.timeout_ms = 60000;
+	assert_vs_ok(vsnap_conn_open(&c, f->uri, &o));
+	assert_vs_ok(vsnap_domain_lookup(&dom, c, f->vm));
+	assert_vs_ok(vsnap_snapshot_create(NULL, dom, "p1", NULL, 0));
+	assert_int_equal(last, 100);
+	vsnap_conn_cancel(c);
+	assert_vs_code(vsnap_snapshot_create(NULL, dom, "p2", NULL, 0), VSNAP_ECANCELLED);
+	assert_non_null(strstr(vsnap_error_last()->message, "cancelled"));
+	vsnap_domain_free(dom);
+	vsnap_conn_close(c);
+	/* the cancelled task was CancelTask'ed or had finished: p1 is there either way */
+	assert_vs_ok(vsnap_domain_lookup(&dom, f->conn, f->vm));
+	assert_vs_ok(vsnap_forest_get(&forest, dom));
+	assert_int_equal(vsnap_snapshot_child_count(vsnap_forest_at(forest, 0)) + 1,
+		vsnap_forest_count(forest));
+	assert_string_equal(vsnap_snapshot_name(vsnap_forest_at(forest, 0)), "p1");
+	vsnap_forest_free(forest);
+	vsnap_domain_free(dom);
+}
+
 static void tls_pin_and_refusals(void **state)
 {
 	fixture *f = *state;
@@ -298,6 +339,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(halt_and_offline, setup_esx, teardown),
 		cmocka_unit_test_setup_teardown(tls_pin_and_refusals, setup_esx, teardown),
 		cmocka_unit_test_setup_teardown(record_then_replay, setup_esx, teardown),
+		cmocka_unit_test_setup_teardown(progress_and_cancel, setup_esx, teardown),
 		cmocka_unit_test_setup_teardown(tree_semantics, setup_vpx, teardown),
 		cmocka_unit_test_setup_teardown(lookup_keys, setup_vpx, teardown),
 		cmocka_unit_test_setup_teardown(tls_pin_and_refusals, setup_vpx, teardown),
