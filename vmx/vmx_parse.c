@@ -87,7 +87,7 @@ static int parse_affinity(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 	}
 	if (!any)
 		return vsnap__vmx_key_error(c, VSNAP_EPARSE, "sched.cpu.affinity", "empty CPU list");
-	vsnap__vmx_buf b = { 0 };
+	vsnap__strbuf b = VSNAP__STRBUF_INIT;
 	for (int i = 0; i < 4096; i++) {
 		if (!set[i])
 			continue;
@@ -95,14 +95,14 @@ static int parse_affinity(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 		while (j + 1 < 4096 && set[j + 1])
 			j++;
 		if (b.len)
-			vsnap__vmx_buf_puts(&b, ",");
+			vsnap__strbuf_append(&b, ",");
 		if (j > i)
-			vsnap__vmx_buf_printf(&b, "%d-%d", i, j);
+			vsnap__strbuf_appendf(&b, "%d-%d", i, j);
 		else
-			vsnap__vmx_buf_printf(&b, "%d", i);
+			vsnap__strbuf_appendf(&b, "%d", i);
 		i = j;
 	}
-	return vsnap__vmx_buf_detach(&b, &def->vcpu_cpuset);
+	return vsnap__strbuf_detach(&def->vcpu_cpuset, &b);
 }
 
 static int parse_cpu(const vsnap__vmx_ctx *c, vsnap_domain_def *def)

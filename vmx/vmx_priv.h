@@ -60,7 +60,7 @@ int vsnap__vmx_parse_def(vsnap_domain_def **out, char **warnings, const char *te
 
 /* def -> vmx (vmx_format.c, vmx_format_dev.c). */
 int vsnap__vmx_format_def(char **out, const vsnap_domain_def *def, const vsnap_vmx_options *opts);
-int vsnap__vmx_format_disks(vsnap__vmx_buf *b, const vsnap_domain_def *def);
-int vsnap__vmx_format_devices(vsnap__vmx_buf *b, const vsnap_domain_def *def, int hw_version);
+int vsnap__vmx_format_disks(vsnap__strbuf *b, const vsnap_domain_def *def);
+int vsnap__vmx_format_devices(vsnap__strbuf *b, const vsnap_domain_def *def, int hw_version);
 
 #endif
