@@ -7,7 +7,7 @@
 
 #include <libxml/tree.h>
 
-#include "xml/snapshot_buf.h"
+#include "xml/xmlbuf.h"
 #include "xml/snapshot_def.h"
 
 /* "no", "internal", "external", "manual"; NULL for DEFAULT or out of range. */
@@ -29,12 +29,12 @@ int vsnap__snapshot_xml_read(xmlDoc **out, const char *xml, const char *what);
  * quotes, libvirt's escaping, children indented by 2 more spaces, empty elements as <x/>,
  * comments and processing instructions dropped. `indent` is the element's own column.
  */
-void vsnap__snapshot_node_write(vsnap_sbuf *buf, const xmlNode *node, size_t indent);
+void vsnap__snapshot_node_write(vsnap__strbuf *buf, const xmlNode *node, size_t indent);
 
 /*
  * Re-parses an element kept as text (def->domain_xml...) and writes it at `indent`, so that
  * it nests in the <domainsnapshot> output exactly as libvirt nests it.
  */
-int vsnap__snapshot_xml_nest(vsnap_sbuf *buf, const char *xml, size_t indent, const char *what);
+int vsnap__snapshot_xml_nest(vsnap__strbuf *buf, const char *xml, size_t indent, const char *what);
 
 #endif

@@ -76,31 +76,31 @@ static int attr(char **out, const xmlNode *n, const char *name)
  */
 static int text(char **out, const xmlNode *n)
 {
-	vsnap_sbuf buf = VSNAP_SBUF_INIT;
+	vsnap__strbuf buf = VSNAP__STRBUF_INIT;
 	int rc;
 
 	*out = NULL;
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		if (c->type == XML_ELEMENT_NODE) {
-			vsnap__sbuf_clear(&buf);
+			vsnap__strbuf_clear(&buf);
 			return perr(c, "<%s> must hold text, not <%s>", (const char *)n->name,
 				(const char *)c->name);
 		}
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
-			vsnap__sbuf_puts(&buf, (const char *)c->content);
+			vsnap__strbuf_append(&buf, (const char *)c->content);
 	}
 	if (!buf.len && !buf.oom)
 		return 0;
-	rc = vsnap__sbuf_detach(out, &buf);
+	rc = vsnap__strbuf_detach(out, &buf);
 	return rc;
 }
 
 static int serialize(char **out, const xmlNode *n)
 {
-	vsnap_sbuf buf = VSNAP_SBUF_INIT;
+	vsnap__strbuf buf = VSNAP__STRBUF_INIT;
 
 	vsnap__snapshot_node_write(&buf, n, 0);
-	return vsnap__sbuf_detach(out, &buf);
+	return vsnap__strbuf_detach(out, &buf);
 }
 
 /* Strict decimal long long, surrounding blanks allowed. */
