@@ -60,8 +60,8 @@ static int parse_disks(const vsnap__vmx_ctx *c, int i, vsnap_snapshot_def *def)
 			return vsnap__vmx_key_error(c, VSNAP_EPARSE, k, "disk %d has no node", d);
 		vsnap_snapshot_disk_def *dd = &def->disks[def->ndisks++];
 		dd->location = VSNAP_SNAPSHOT_LOCATION_INTERNAL;
-		if ((rc = vsnap__vmx_dup(&dd->name, node)) < 0 ||
-		    (rc = vsnap__vmx_dup(&dd->source_file, file)) < 0)
+		if ((rc = vsnap__str_dup(&dd->name, node)) < 0 ||
+		    (rc = vsnap__str_dup(&dd->source_file, file)) < 0)
 			return rc;
 	}
 	return 0;
@@ -114,7 +114,7 @@ static int read_nodes(const vsnap__vmx_ctx *c, vmsd_node **out, size_t *count)
 			rc = vsnap__vmx_key_error(c, VSNAP_EPARSE, k, "missing");
 			goto fail;
 		}
-		if ((rc = vsnap__vmx_dup(&nd->def.name, v)) < 0)
+		if ((rc = vsnap__str_dup(&nd->def.name, v)) < 0)
 			goto fail;
 		if (vsnap__vmx_unescape(nd->def.name, '|') < 0) {
 			rc = vsnap__vmx_key_error(c, VSNAP_EPARSE, k, "bad |XX escape");
@@ -122,7 +122,7 @@ static int read_nodes(const vsnap__vmx_ctx *c, vmsd_node **out, size_t *count)
 		}
 		snprintf(k, sizeof(k), "snapshot%d.description", i);
 		if (vsnap__vmx_get_str(c, k, &v) && *v) {
-			if ((rc = vsnap__vmx_dup(&nd->def.description, v)) < 0)
+			if ((rc = vsnap__str_dup(&nd->def.description, v)) < 0)
 				goto fail;
 			if (vsnap__vmx_unescape(nd->def.description, '|') < 0) {
 				rc = vsnap__vmx_key_error(c, VSNAP_EPARSE, k, "bad |XX escape");
@@ -174,7 +174,7 @@ static int link_nodes(const vsnap__vmx_ctx *c, vmsd_node *nodes, size_t n)
 			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
 				"%s: snapshot '%s' names parent uid %lld, which does not exist",
 				c->conf->source, nodes[i].def.name, nodes[i].parent_uid);
-		if ((rc = vsnap__vmx_dup(&nodes[i].def.parent, nodes[nodes[i].parent].def.name)) < 0)
+		if ((rc = vsnap__str_dup(&nodes[i].def.parent, nodes[nodes[i].parent].def.name)) < 0)
 			return rc;
 	}
 	/* a parent chain longer than n is a cycle */

@@ -1,69 +1,15 @@
 /*
- * Safe XML reading and libvirt-style writing of element subtrees (<domain> and friends are
- * kept as text in the snapshot model; this is how that text is produced and nested).
+ * libvirt-style writing of element subtrees (<domain> and friends are kept as text in the
+ * snapshot model; this is how that text is produced and nested). Reading is xmlutil.h's.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "xml/snapshot_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/parser.h>
 
 #include "core/error.h"
-
-int vsnap__snapshot_xml_read(xmlDoc **out, const char *xml, const char *what)
-{
-	xmlParserCtxt *ctxt = NULL;
-	xmlDoc *doc = NULL;
-	size_t len;
-	int rc = 0;
-
-	*out = NULL;
-	len = strlen(xml);
-	if (len > (size_t)0x7fffffff)
-		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s: document too large",
-			what);
-	if (!(ctxt = xmlNewParserCtxt()))
-		return vsnap__error_oom();
-	/* NOERROR/NOWARNING: libxml2 must not print; the error is read back from the context.
-	 * No NOENT: entities are never substituted. NONET: no network fetches. */
-	doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL,
-		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-	if (!doc || !ctxt->wellFormed) {
-		const xmlError *err = xmlCtxtGetLastError(ctxt);
-		char msg[256] = "not well-formed";
-		int line = 0;
-
-		if (err && err->message) {
-			size_t n;
-
-			snprintf(msg, sizeof(msg), "%s", err->message);
-			n = strlen(msg);
-			while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-				msg[--n] = '\0';
-			line = err->line;
-		}
-		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s line %d: %s", what,
-			line, msg);
-		goto cleanup;
-	}
-	if (doc->intSubset || doc->extSubset) {
-		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML,
-			"%s line %ld: a DOCTYPE is not accepted", what,
-			doc->intSubset ? xmlGetLineNo((xmlNode *)doc->intSubset) : 1L);
-		goto cleanup;
-	}
-	if (!xmlDocGetRootElement(doc)) {
-		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s: no root element", what);
-		goto cleanup;
-	}
-	*out = doc;
-	doc = NULL;
-cleanup:
-	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(ctxt);
-	return rc;
-}
+#include "xml/xmlutil.h"
 
 static void write_qname(vsnap__strbuf *buf, const xmlNs *ns, const xmlChar *name)
 {
@@ -222,7 +168,7 @@ int vsnap__snapshot_xml_nest(vsnap__strbuf *buf, const char *xml, size_t indent,
 	xmlDoc *doc = NULL;
 	int rc;
 
-	if ((rc = vsnap__snapshot_xml_read(&doc, xml, what)) < 0)
+	if ((rc = vsnap__xml_read(&doc, xml, what)) < 0)
 		return rc;
 	vsnap__snapshot_node_write(buf, xmlDocGetRootElement(doc), indent);
 	xmlFreeDoc(doc);

@@ -1,5 +1,6 @@
 /*
- * Helpers shared by the <domainsnapshot> parser and formatter (xml/snapshot_*.c only).
+ * Helpers shared by the <domainsnapshot> parser and formatter (xml/snapshot_*.c; the
+ * location names also by the <domain> disk formatter).
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #ifndef VSNAP_XML_SNAPSHOT_PRIV_H
@@ -16,13 +17,6 @@ const char *vsnap__snapshot_location_name(int location);
 int vsnap__snapshot_location_parse(const char *s);
 /* The vsnap_snapshot_state_t named `s` ("running", "disk-snapshot"...), or -1. */
 int vsnap__snapshot_state_parse(const char *s);
-
-/*
- * Parses a whole XML document safely: no network, no DTD (a DOCTYPE is refused, so no entity
- * can expand), libxml2 never prints. `what` names the document in errors, which carry the
- * line. VSNAP_EPARSE on malformed input.
- */
-int vsnap__snapshot_xml_read(xmlDoc **out, const char *xml, const char *what);
 
 /*
  * Writes `node` (an element) and its subtree as libvirt formats XML: attributes in single
