@@ -87,23 +87,11 @@ static void format_os_loader(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 	if (def->os_loader_secure >= 0)
 		vsnap__xmlbuf_attr(&attrs, "secure", def->os_loader_secure ? "yes" : "no");
 	vsnap__xmlbuf_attr(&attrs, "type", def->os_loader_type);
-	if (def->os_loader)
-		vsnap__xmlbuf_text_element(buf, "loader", vsnap__xmlbuf_cstr(&attrs),
-			def->os_loader);
-	else
-		vsnap__xmlbuf_element(buf, "loader", &attrs, NULL);
-	vsnap__xmlbuf_adopt_failure(buf, &attrs);
-	vsnap__xmlbuf_clear(&attrs);
+	vsnap__xmlbuf_text_element_attrs(buf, "loader", &attrs, def->os_loader);
 
 	vsnap__xmlbuf_init(&attrs, 0);
 	vsnap__xmlbuf_attr(&attrs, "template", def->os_nvram_template);
-	if (def->os_nvram)
-		vsnap__xmlbuf_text_element(buf, "nvram", vsnap__xmlbuf_cstr(&attrs),
-			def->os_nvram);
-	else
-		vsnap__xmlbuf_element(buf, "nvram", &attrs, NULL);
-	vsnap__xmlbuf_adopt_failure(buf, &attrs);
-	vsnap__xmlbuf_clear(&attrs);
+	vsnap__xmlbuf_text_element_attrs(buf, "nvram", &attrs, def->os_nvram);
 }
 
 static void format_os(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
@@ -119,10 +107,8 @@ static void format_os(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 		vsnap__xmlbuf_init(&tattrs, 0);
 		vsnap__xmlbuf_attr(&tattrs, "arch", def->os_arch);
 		vsnap__xmlbuf_attr(&tattrs, "machine", def->os_machine);
-		vsnap__xmlbuf_text_element(&child, "type", vsnap__xmlbuf_cstr(&tattrs),
+		vsnap__xmlbuf_text_element_attrs(&child, "type", &tattrs,
 			def->os_type ? def->os_type : "hvm");
-		vsnap__xmlbuf_adopt_failure(&child, &tattrs);
-		vsnap__xmlbuf_clear(&tattrs);
 	}
 	format_os_loader(&child, def);
 	for (size_t i = 0; i < def->nos_boot_devs; i++) {

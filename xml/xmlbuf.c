@@ -174,6 +174,18 @@ void vsnap__xmlbuf_element(vsnap__xmlbuf *buf, const char *name, vsnap__xmlbuf *
 		vsnap__xmlbuf_clear(children);
 }
 
+void vsnap__xmlbuf_text_element_attrs(vsnap__xmlbuf *buf, const char *name,
+	vsnap__xmlbuf *attrs, const char *text)
+{
+	if (!text) {
+		vsnap__xmlbuf_element(buf, name, attrs, NULL);
+		return;
+	}
+	vsnap__xmlbuf_text_element(buf, name, vsnap__xmlbuf_cstr(attrs), text);
+	vsnap__xmlbuf_adopt_failure(buf, attrs);
+	vsnap__xmlbuf_clear(attrs);
+}
+
 int vsnap__xmlbuf_finish(vsnap__xmlbuf *buf, char **out)
 {
 	return vsnap__strbuf_detach(out, &buf->str);

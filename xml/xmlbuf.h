@@ -75,6 +75,13 @@ void vsnap__xmlbuf_text_element(vsnap__xmlbuf *buf, const char *name, const char
 	const char *text);
 
 /*
+ * <name{attrs}>escaped text</name> on one line, or as _element() without children when text
+ * is NULL. `attrs` is consumed and cleared.
+ */
+void vsnap__xmlbuf_text_element_attrs(vsnap__xmlbuf *buf, const char *name,
+	vsnap__xmlbuf *attrs, const char *text);
+
+/*
  * Writes <name{attrs}/> or <name{attrs}>\n{children}</name>, or nothing when both are empty.
  * `attrs` and `children` (either may be NULL) are consumed and cleared.
  */
