@@ -48,3 +48,9 @@ int vsnap__str_dup(char **out, const char *s)
 	*out = strdup(s);
 	return *out ? 0 : vsnap__error_oom();
 }
+
+void vsnap__str_copy(char **out, const char *s, int *failed)
+{
+	if (vsnap__str_dup(out, s) < 0)
+		*failed = 1;
+}

@@ -12,4 +12,10 @@ int vsnap__hex_digit(int c);
 /* *out = a copy of `s`, or NULL when `s` is NULL. Returns 0, or VSNAP_ENOMEM (error set). */
 int vsnap__str_dup(char **out, const char *s);
 
+/*
+ * As vsnap__str_dup for deep copies that check once at the end: sets *failed (and raises
+ * VSNAP_ENOMEM) when the copy cannot be made, and leaves *failed alone otherwise.
+ */
+void vsnap__str_copy(char **out, const char *s, int *failed);
+
 #endif
