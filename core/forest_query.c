@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "core/error.h"
-#include "xml/snapshot_buf.h"
+#include "core/strbuf.h"
 
 int vsnap_snapshot_path(char **out, const vsnap_snapshot *snap)
 {
@@ -42,7 +42,7 @@ int vsnap_snapshot_path(char **out, const vsnap_snapshot *snap)
 /* VSNAP_EAMBIGUOUS listing each candidate's path (and id when the driver has ids). */
 static int ambiguous(const char *key, vsnap_snapshot *const *cand, size_t n)
 {
-	vsnap_sbuf buf = VSNAP_SBUF_INIT;
+	vsnap__strbuf buf = VSNAP__STRBUF_INIT;
 	char *list = NULL;
 	int rc;
 
@@ -50,15 +50,15 @@ static int ambiguous(const char *key, vsnap_snapshot *const *cand, size_t n)
 		char *path = NULL;
 
 		if (vsnap_snapshot_path(&path, cand[i]) < 0) {
-			vsnap__sbuf_clear(&buf);
+			vsnap__strbuf_clear(&buf);
 			return VSNAP_ENOMEM;
 		}
-		vsnap__sbuf_printf(&buf, "%s'%s'", i ? ", " : "", path);
+		vsnap__strbuf_appendf(&buf, "%s'%s'", i ? ", " : "", path);
 		if (cand[i]->def->id)
-			vsnap__sbuf_printf(&buf, " (id %s)", cand[i]->def->id);
+			vsnap__strbuf_appendf(&buf, " (id %s)", cand[i]->def->id);
 		free(path);
 	}
-	if ((rc = vsnap__sbuf_detach(&list, &buf)) < 0)
+	if ((rc = vsnap__strbuf_detach(&list, &buf)) < 0)
 		return rc;
 	rc = vsnap__error_set(VSNAP_EAMBIGUOUS, VSNAP_ERRCLASS_SNAPSHOT,
 		"snapshot name '%s' is ambiguous: %zu snapshots match: %s; use a path or an id",
@@ -297,18 +297,18 @@ typedef struct {
  * children get ("| " below a non-last sibling, "  " below the last), and a "  |" line
  * when children follow.
  */
-static int tree_enter(tree_frame *fr, vsnap_sbuf *out, vsnap_sbuf *indent, vsnap_snapshot *s,
-	int root, int last)
+static int tree_enter(tree_frame *fr, vsnap__strbuf *out, vsnap__strbuf *indent,
+	vsnap_snapshot *s, int root, int last)
 {
-	vsnap__sbuf_add(out, indent->data ? indent->data : "", indent->len);
-	vsnap__sbuf_printf(out, "%s%s\n", root ? "" : "+- ", s->def->name);
+	vsnap__strbuf_append(out, vsnap__strbuf_cstr(indent));
+	vsnap__strbuf_appendf(out, "%s%s\n", root ? "" : "+- ", s->def->name);
 	if (!root)
-		vsnap__sbuf_puts(indent, last ? "  " : "| ");
+		vsnap__strbuf_append(indent, last ? "  " : "| ");
 	if (s->nchildren) {
-		vsnap__sbuf_add(out, indent->data ? indent->data : "", indent->len);
-		vsnap__sbuf_puts(out, "  |\n");
+		vsnap__strbuf_append(out, vsnap__strbuf_cstr(indent));
+		vsnap__strbuf_append(out, "  |\n");
 	}
-	vsnap__sbuf_puts(indent, "  ");
+	vsnap__strbuf_append(indent, "  ");
 	fr->root = root;
 	fr->last = last;
 	fr->next = 0;
@@ -324,20 +324,20 @@ static int tree_enter(tree_frame *fr, vsnap_sbuf *out, vsnap_sbuf *indent, vsnap
 }
 
 /* Ends a node: a leaf that is the last of its siblings closes the branch with its indent. */
-static void tree_leave(const tree_frame *fr, vsnap_sbuf *out, vsnap_sbuf *indent)
+static void tree_leave(const tree_frame *fr, vsnap__strbuf *out, vsnap__strbuf *indent)
 {
-	vsnap__sbuf_truncate(indent, 2);
+	vsnap__strbuf_truncate(indent, indent->len - 2);
 	if (!fr->nkids && fr->last) {
-		vsnap__sbuf_add(out, indent->data ? indent->data : "", indent->len);
-		vsnap__sbuf_puts(out, "\n");
+		vsnap__strbuf_append(out, vsnap__strbuf_cstr(indent));
+		vsnap__strbuf_append(out, "\n");
 	}
 	if (!fr->root)
-		vsnap__sbuf_truncate(indent, 2);
+		vsnap__strbuf_truncate(indent, indent->len - 2);
 }
 
-static int draw(vsnap_sbuf *out, vsnap_snapshot *top, tree_frame *stack)
+static int draw(vsnap__strbuf *out, vsnap_snapshot *top, tree_frame *stack)
 {
-	vsnap_sbuf indent = VSNAP_SBUF_INIT;
+	vsnap__strbuf indent = VSNAP__STRBUF_INIT;
 	size_t depth = 0;
 	int rc = 0;
 
@@ -361,13 +361,15 @@ static int draw(vsnap_sbuf *out, vsnap_snapshot *top, tree_frame *stack)
 	}
 	while (depth)
 		free(stack[--depth].kids);
-	vsnap__sbuf_clear(&indent);
+	if (indent.oom)
+		vsnap__strbuf_set_oom(out);   /* the lines drawn without it are wrong */
+	vsnap__strbuf_clear(&indent);
 	return rc;
 }
 
 int vsnap_forest_format_tree(char **out, const vsnap_forest *forest, const vsnap_snapshot *from)
 {
-	vsnap_sbuf buf = VSNAP_SBUF_INIT;
+	vsnap__strbuf buf = VSNAP__STRBUF_INIT;
 	vsnap_snapshot **tops = NULL;
 	tree_frame *stack = NULL;
 	size_t ntops;
@@ -397,9 +399,9 @@ int vsnap_forest_format_tree(char **out, const vsnap_forest *forest, const vsnap
 		if (draw(&buf, tops[i], stack) < 0)
 			rc = vsnap__error_oom();
 	if (rc == 0)
-		rc = vsnap__sbuf_detach(out, &buf);
+		rc = vsnap__strbuf_detach(out, &buf);
 cleanup:
-	vsnap__sbuf_clear(&buf);
+	vsnap__strbuf_clear(&buf);
 	free(tops);
 	free(stack);
 	return rc;

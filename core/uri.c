@@ -1,21 +1,12 @@
 /* libvirt-style URI parsing. SPDX-License-Identifier: GPL-2.0-or-later */
 #include "core/uri.h"
 #include "core/error.h"
+#include "core/util.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /* Percent-decodes [s, s+n); '+' stays '+' (libvirt does not treat it as a space either). */
 static int decode(char **out, const char *uri, const char *s, size_t n)
@@ -32,8 +23,8 @@ static int decode(char **out, const char *uri, const char *s, size_t n)
 				return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
 					"URI '%s': truncated %% escape", uri);
 			}
-			int h = hexval((unsigned char)s[i + 1]);
-			int l = hexval((unsigned char)s[i + 2]);
+			int h = vsnap__hex_digit((unsigned char)s[i + 1]);
+			int l = vsnap__hex_digit((unsigned char)s[i + 2]);
 			if (h < 0 || l < 0) {
 				free(d);
 				return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,

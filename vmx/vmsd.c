@@ -60,8 +60,8 @@ static int parse_disks(const vsnap__vmx_ctx *c, int i, vsnap_snapshot_def *def)
 			return vsnap__vmx_key_error(c, VSNAP_EPARSE, k, "disk %d has no node", d);
 		vsnap_snapshot_disk_def *dd = &def->disks[def->ndisks++];
 		dd->location = VSNAP_SNAPSHOT_LOCATION_INTERNAL;
-		if ((rc = vsnap__vmx_dup(&dd->name, node)) < 0 ||
-		    (rc = vsnap__vmx_dup(&dd->source_file, file)) < 0)
+		if ((rc = vsnap__str_dup(&dd->name, node)) < 0 ||
+		    (rc = vsnap__str_dup(&dd->source_file, file)) < 0)
 			return rc;
 	}
 	return 0;
@@ -114,7 +114,7 @@ static int read_nodes(const vsnap__vmx_ctx *c, vmsd_node **out, size_t *count)
 			rc = vsnap__vmx_key_error(c, VSNAP_EPARSE, k, "missing");
 			goto fail;
 		}
-		if ((rc = vsnap__vmx_dup(&nd->def.name, v)) < 0)
+		if ((rc = vsnap__str_dup(&nd->def.name, v)) < 0)
 			goto fail;
 		if (vsnap__vmx_unescape(nd->def.name, '|') < 0) {
 			rc = vsnap__vmx_key_error(c, VSNAP_EPARSE, k, "bad |XX escape");
@@ -122,7 +122,7 @@ static int read_nodes(const vsnap__vmx_ctx *c, vmsd_node **out, size_t *count)
 		}
 		snprintf(k, sizeof(k), "snapshot%d.description", i);
 		if (vsnap__vmx_get_str(c, k, &v) && *v) {
-			if ((rc = vsnap__vmx_dup(&nd->def.description, v)) < 0)
+			if ((rc = vsnap__str_dup(&nd->def.description, v)) < 0)
 				goto fail;
 			if (vsnap__vmx_unescape(nd->def.description, '|') < 0) {
 				rc = vsnap__vmx_key_error(c, VSNAP_EPARSE, k, "bad |XX escape");
@@ -174,7 +174,7 @@ static int link_nodes(const vsnap__vmx_ctx *c, vmsd_node *nodes, size_t n)
 			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
 				"%s: snapshot '%s' names parent uid %lld, which does not exist",
 				c->conf->source, nodes[i].def.name, nodes[i].parent_uid);
-		if ((rc = vsnap__vmx_dup(&nodes[i].def.parent, nodes[nodes[i].parent].def.name)) < 0)
+		if ((rc = vsnap__str_dup(&nodes[i].def.parent, nodes[nodes[i].parent].def.name)) < 0)
 			return rc;
 	}
 	/* a parent chain longer than n is a cycle */
@@ -189,84 +189,78 @@ static int link_nodes(const vsnap__vmx_ctx *c, vmsd_node *nodes, size_t n)
 	return 0;
 }
 
-static void xml_text(vsnap__vmx_buf *b, const char *s, int attr)
+static void xml_text(vsnap__strbuf *b, const char *s, int attr)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '<': vsnap__vmx_buf_puts(b, "&lt;"); break;
-		case '>': vsnap__vmx_buf_puts(b, "&gt;"); break;
-		case '&': vsnap__vmx_buf_puts(b, "&amp;"); break;
-		case '\'': vsnap__vmx_buf_puts(b, attr ? "&apos;" : "'"); break;
-		case '"': vsnap__vmx_buf_puts(b, "&quot;"); break;
+		case '<': vsnap__strbuf_append(b, "&lt;"); break;
+		case '>': vsnap__strbuf_append(b, "&gt;"); break;
+		case '&': vsnap__strbuf_append(b, "&amp;"); break;
+		case '\'': vsnap__strbuf_append(b, attr ? "&apos;" : "'"); break;
+		case '"': vsnap__strbuf_append(b, "&quot;"); break;
 		default: {
 			char ch[2] = { *s, 0 };
-			vsnap__vmx_buf_puts(b, ch);
+			vsnap__strbuf_append(b, ch);
 		}
 		}
 	}
 }
 
 /* libvirt's <domainsnapshot> layout (formatsnapshot.rst), 2-space indentation. */
-static void format_snapshot(vsnap__vmx_buf *b, const vsnap_snapshot_def *d)
+static void format_snapshot(vsnap__strbuf *b, const vsnap_snapshot_def *d)
 {
-	vsnap__vmx_buf_puts(b, "<domainsnapshot>\n  <name>");
+	vsnap__strbuf_append(b, "<domainsnapshot>\n  <name>");
 	xml_text(b, d->name, 0);
-	vsnap__vmx_buf_puts(b, "</name>\n");
+	vsnap__strbuf_append(b, "</name>\n");
 	if (d->description) {
-		vsnap__vmx_buf_puts(b, "  <description>");
+		vsnap__strbuf_append(b, "  <description>");
 		xml_text(b, d->description, 0);
-		vsnap__vmx_buf_puts(b, "</description>\n");
+		vsnap__strbuf_append(b, "</description>\n");
 	}
 	if (d->parent) {
-		vsnap__vmx_buf_puts(b, "  <parent>\n    <name>");
+		vsnap__strbuf_append(b, "  <parent>\n    <name>");
 		xml_text(b, d->parent, 0);
-		vsnap__vmx_buf_puts(b, "</name>\n  </parent>\n");
+		vsnap__strbuf_append(b, "</name>\n  </parent>\n");
 	}
-	vsnap__vmx_buf_printf(b, "  <creationTime>%lld</creationTime>\n", d->creation_time);
+	vsnap__strbuf_appendf(b, "  <creationTime>%lld</creationTime>\n", d->creation_time);
 	if (d->ndisks) {
-		vsnap__vmx_buf_puts(b, "  <disks>\n");
+		vsnap__strbuf_append(b, "  <disks>\n");
 		for (size_t i = 0; i < d->ndisks; i++) {
-			vsnap__vmx_buf_puts(b, "    <disk name='");
+			vsnap__strbuf_append(b, "    <disk name='");
 			xml_text(b, d->disks[i].name, 1);
-			vsnap__vmx_buf_puts(b, "' snapshot='internal'/>\n");
+			vsnap__strbuf_append(b, "' snapshot='internal'/>\n");
 		}
-		vsnap__vmx_buf_puts(b, "  </disks>\n");
+		vsnap__strbuf_append(b, "  </disks>\n");
 	}
 	if (d->is_current)
-		vsnap__vmx_buf_puts(b, "  <active>1</active>\n");
-	vsnap__vmx_buf_puts(b, "</domainsnapshot>\n");
+		vsnap__strbuf_append(b, "  <active>1</active>\n");
+	vsnap__strbuf_append(b, "</domainsnapshot>\n");
 }
 
 /* virsh's tree: "+- child" under a "|" line, with "|" continuing past siblings. */
-static void tree(vsnap__vmx_buf *b, const vmsd_node *n, size_t count, int id, int last,
-	int root, vsnap__vmx_buf *ind)
+static void tree(vsnap__strbuf *b, const vmsd_node *n, size_t count, int id, int last,
+	int root, vsnap__strbuf *ind)
 {
-	vsnap__vmx_buf_printf(b, "%s%s%s\n", ind->buf ? ind->buf : "", root ? "" : "+- ",
+	vsnap__strbuf_appendf(b, "%s%s%s\n", vsnap__strbuf_cstr(ind), root ? "" : "+- ",
 		n[id].def.name);
 	size_t mark = ind->len;
 	if (!root)
-		vsnap__vmx_buf_puts(ind, id == last ? "  " : "| ");
+		vsnap__strbuf_append(ind, id == last ? "  " : "| ");
 	int next_last = -1;
 	for (size_t i = 0; i < count; i++)
 		if (n[i].parent == id)
 			next_last = (int)i;
 	if (next_last >= 0)
-		vsnap__vmx_buf_printf(b, "%s  |\n", ind->buf ? ind->buf : "");
+		vsnap__strbuf_appendf(b, "%s  |\n", vsnap__strbuf_cstr(ind));
 	size_t mark2 = ind->len;
-	vsnap__vmx_buf_puts(ind, "  ");
+	vsnap__strbuf_append(ind, "  ");
 	for (size_t i = 0; i < count; i++)
 		if (n[i].parent == id)
 			tree(b, n, count, (int)i, next_last, 0, ind);
-	if (ind->buf) {
-		ind->len = mark2;
-		ind->buf[mark2] = '\0';
-	}
+	vsnap__strbuf_truncate(ind, mark2);
 	if (next_last < 0 && id == last)
-		vsnap__vmx_buf_printf(b, "%s\n", ind->buf ? ind->buf : "");
-	if (ind->buf) {
-		ind->len = mark;
-		ind->buf[mark] = '\0';
-	}
+		vsnap__strbuf_appendf(b, "%s\n", vsnap__strbuf_cstr(ind));
+	vsnap__strbuf_truncate(ind, mark);
 }
 
 int vsnap_vmsd_to_xml(char **out, const char *vmsd_text, size_t len,
@@ -290,22 +284,22 @@ int vsnap_vmsd_to_xml(char **out, const char *vmsd_text, size_t len,
 		vsnap__vmx_conf_free(c.conf);
 		return rc;
 	}
-	vsnap__vmx_buf b = { 0 };
-	vsnap__vmx_buf_puts(&b, "");
+	vsnap__strbuf b = VSNAP__STRBUF_INIT;
+	vsnap__strbuf_append(&b, "");
 	if (flags & VSNAP_VMSD_TREE) {
-		vsnap__vmx_buf ind = { 0 };
-		vsnap__vmx_buf_puts(&ind, "");
+		vsnap__strbuf ind = VSNAP__STRBUF_INIT;
+		vsnap__strbuf_append(&ind, "");
 		for (size_t i = 0; i < n; i++)
 			if (nodes[i].parent < 0)
 				tree(&b, nodes, n, (int)i, (int)i, 1, &ind);
-		if (ind.failed)
-			b.failed = 1;
-		free(ind.buf);
+		if (ind.oom)
+			vsnap__strbuf_set_oom(&b);
+		vsnap__strbuf_clear(&ind);
 	} else {
 		for (size_t i = 0; i < n; i++)
 			format_snapshot(&b, &nodes[i].def);
 	}
 	nodes_free(nodes, n);
 	vsnap__vmx_conf_free(c.conf);
-	return vsnap__vmx_buf_detach(&b, out);
+	return vsnap__strbuf_detach(out, &b);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/util.h"
 
 static const char *src_name(const vsnap__vmx_conf *conf)
 {
@@ -417,22 +418,12 @@ const vsnap__vmx_entry *vsnap__vmx_conf_getf(const vsnap__vmx_conf *conf, const 
 	return vsnap__vmx_conf_get(conf, key);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int vsnap__vmx_unescape(char *s, char esc)
 {
 	char *r = s, *w = s;
 	while (*r) {
 		if (*r == esc) {
-			int h = hexval(r[1]), l = h < 0 ? -1 : hexval(r[2]);
+			int h = vsnap__hex_digit(r[1]), l = h < 0 ? -1 : vsnap__hex_digit(r[2]);
 			if (h < 0 || l < 0)
 				return -1;
 			*w++ = (char)(h * 16 + l);

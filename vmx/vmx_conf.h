@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "core/strbuf.h"
+
 typedef struct {
 	char *key;            /* as written in the file */
 	char *lkey;           /* lower-case key, the lookup key */
@@ -55,21 +57,9 @@ int vsnap__vmx_unescape(char *s, char esc);
  */
 char *vsnap__vmx_escape(const char *s, char esc, const char *special);
 
-/* A growable output buffer for writers. */
-typedef struct {
-	char *buf;
-	size_t len, cap;
-	int failed;           /* allocation failed; the writer reports ENOMEM at the end */
-} vsnap__vmx_buf;
-
-void vsnap__vmx_buf_puts(vsnap__vmx_buf *b, const char *s);
-void vsnap__vmx_buf_printf(vsnap__vmx_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Writes `key = "value"\n`; the value must already be escaped. */
-void vsnap__vmx_buf_kv(vsnap__vmx_buf *b, const char *key, const char *value);
-void vsnap__vmx_buf_kvf(vsnap__vmx_buf *b, const char *key, const char *fmt, ...)
+/* Writes `key = "value"\n` (vmx_write.c); the value must already be escaped. */
+void vsnap__vmx_kv(vsnap__strbuf *b, const char *key, const char *value);
+void vsnap__vmx_kvf(vsnap__strbuf *b, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Hands the text to *out (or frees and returns VSNAP_ENOMEM). */
-int vsnap__vmx_buf_detach(vsnap__vmx_buf *b, char **out);
 
 #endif

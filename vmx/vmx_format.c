@@ -12,9 +12,9 @@
 #include "core/error.h"
 
 /* "0,3-5" -> "0,3,4,5" */
-static int format_affinity(vsnap__vmx_buf *b, const char *set)
+static int format_affinity(vsnap__strbuf *b, const char *set)
 {
-	vsnap__vmx_buf v = { 0 };
+	vsnap__strbuf v = VSNAP__STRBUF_INIT;
 	const char *p = set;
 	while (*p) {
 		char *end;
@@ -29,22 +29,24 @@ static int format_affinity(vsnap__vmx_buf *b, const char *set)
 			p = end;
 		}
 		for (long i = lo; i <= hi; i++)
-			vsnap__vmx_buf_printf(&v, "%s%ld", v.len ? "," : "", i);
+			vsnap__strbuf_appendf(&v, "%s%ld", v.len ? "," : "", i);
 		if (*p == ',')
 			p++;
 		else if (*p)
 			goto bad;
 	}
-	vsnap__vmx_buf_kv(b, "sched.cpu.affinity", v.buf ? v.buf : "");
-	free(v.buf);
+	if (v.oom)
+		vsnap__strbuf_set_oom(b);   /* the whole file reports ENOMEM at the end */
+	vsnap__vmx_kv(b, "sched.cpu.affinity", vsnap__strbuf_cstr(&v));
+	vsnap__strbuf_clear(&v);
 	return 0;
 bad:
-	free(v.buf);
+	vsnap__strbuf_clear(&v);
 	return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
 		"<vcpu cpuset='%s'>: only lists and ranges of CPU numbers are supported", set);
 }
 
-static int format_identity(vsnap__vmx_buf *b, const vsnap_domain_def *def)
+static int format_identity(vsnap__strbuf *b, const vsnap_domain_def *def)
 {
 	const char *arch = def->os_arch ? def->os_arch : "i686";
 	if (strcmp(arch, "x86_64") && strcmp(arch, "i686"))
@@ -53,10 +55,10 @@ static int format_identity(vsnap__vmx_buf *b, const vsnap_domain_def *def)
 	if (def->os_type && strcmp(def->os_type, "hvm"))
 		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
 			"<os><type>%s</type>: VMware guests are hvm", def->os_type);
-	vsnap__vmx_buf_kv(b, "guestOS", strcmp(arch, "x86_64") == 0 ? "other-64" : "other");
+	vsnap__vmx_kv(b, "guestOS", strcmp(arch, "x86_64") == 0 ? "other-64" : "other");
 	if (def->os_smbios_mode) {
 		if (strcmp(def->os_smbios_mode, "host") == 0)
-			vsnap__vmx_buf_kv(b, "smbios.reflecthost", "true");
+			vsnap__vmx_kv(b, "smbios.reflecthost", "true");
 		else if (strcmp(def->os_smbios_mode, "emulate"))
 			return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
 				"<smbios mode='%s'>: only 'host' and 'emulate' exist in .vmx",
@@ -71,7 +73,7 @@ static int format_identity(vsnap__vmx_buf *b, const vsnap_domain_def *def)
 		if (n != 32)
 			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
 				"<uuid>%s</uuid>: not a UUID", def->uuid);
-		vsnap__vmx_buf_printf(b, "uuid.bios = \"%.2s %.2s %.2s %.2s %.2s %.2s %.2s %.2s-"
+		vsnap__strbuf_appendf(b, "uuid.bios = \"%.2s %.2s %.2s %.2s %.2s %.2s %.2s %.2s-"
 			"%.2s %.2s %.2s %.2s %.2s %.2s %.2s %.2s\"\n", hex, hex + 2, hex + 4, hex + 6,
 			hex + 8, hex + 10, hex + 12, hex + 14, hex + 16, hex + 18, hex + 20, hex + 22,
 			hex + 24, hex + 26, hex + 28, hex + 30);
@@ -83,34 +85,34 @@ static int format_identity(vsnap__vmx_buf *b, const vsnap_domain_def *def)
 		free(pipe);
 		if (!pct)
 			return VSNAP_ENOMEM;
-		vsnap__vmx_buf_kv(b, "displayName", pct);
+		vsnap__vmx_kv(b, "displayName", pct);
 		free(pct);
 	}
 	if (def->description) {
 		char *e = vsnap__vmx_escape(def->description, '|', "\"");
 		if (!e)
 			return VSNAP_ENOMEM;
-		vsnap__vmx_buf_kv(b, "annotation", e);
+		vsnap__vmx_kv(b, "annotation", e);
 		free(e);
 	}
 	return 0;
 }
 
-static int format_resources(vsnap__vmx_buf *b, const vsnap_domain_def *def)
+static int format_resources(vsnap__strbuf *b, const vsnap_domain_def *def)
 {
 	/* VMware wants memsize in MiB, a multiple of 4 */
 	unsigned long long mb = (def->memory_kib + 1023) / 1024;
 	mb = (mb + 3) / 4 * 4;
 	if (mb == 0)
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_VMX, "<memory> is 0");
-	vsnap__vmx_buf_kvf(b, "memsize", "%llu", mb);
+	vsnap__vmx_kvf(b, "memsize", "%llu", mb);
 	if (def->current_memory_kib && def->current_memory_kib < mb * 1024)
-		vsnap__vmx_buf_kvf(b, "sched.mem.max", "%llu", (def->current_memory_kib + 1023) / 1024);
+		vsnap__vmx_kvf(b, "sched.mem.max", "%llu", (def->current_memory_kib + 1023) / 1024);
 	if (def->min_guarantee_kib)
-		vsnap__vmx_buf_kvf(b, "sched.mem.minsize", "%llu",
+		vsnap__vmx_kvf(b, "sched.mem.minsize", "%llu",
 			(def->min_guarantee_kib + 1023) / 1024);
 	unsigned int n = def->vcpus ? def->vcpus : 1;
-	vsnap__vmx_buf_kvf(b, "numvcpus", "%u", n);
+	vsnap__vmx_kvf(b, "numvcpus", "%u", n);
 	if (def->cpu_sockets || def->cpu_cores) {
 		unsigned int threads = def->cpu_threads ? def->cpu_threads : 1;
 		unsigned int cores = def->cpu_cores ? def->cpu_cores : 1;
@@ -124,7 +126,7 @@ static int format_resources(vsnap__vmx_buf *b, const vsnap_domain_def *def)
 			return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_VMX,
 				"<topology sockets='%u' cores='%u'> does not give <vcpu>%u</vcpu>",
 				sockets, cores, n);
-		vsnap__vmx_buf_kvf(b, "cpuid.coresPerSocket", "%u", cores);
+		vsnap__vmx_kvf(b, "cpuid.coresPerSocket", "%u", cores);
 	}
 	int rc;
 	if (def->vcpu_cpuset && (rc = format_affinity(b, def->vcpu_cpuset)) < 0)
@@ -132,17 +134,17 @@ static int format_resources(vsnap__vmx_buf *b, const vsnap_domain_def *def)
 	if (def->cputune_shares >= 0) {
 		long long s = def->cputune_shares;
 		if (s == 500LL * n)
-			vsnap__vmx_buf_kv(b, "sched.cpu.shares", "low");
+			vsnap__vmx_kv(b, "sched.cpu.shares", "low");
 		else if (s == 1000LL * n)
-			vsnap__vmx_buf_kv(b, "sched.cpu.shares", "normal");
+			vsnap__vmx_kv(b, "sched.cpu.shares", "normal");
 		else if (s == 2000LL * n)
-			vsnap__vmx_buf_kv(b, "sched.cpu.shares", "high");
+			vsnap__vmx_kv(b, "sched.cpu.shares", "high");
 		else
-			vsnap__vmx_buf_kvf(b, "sched.cpu.shares", "%lld", s);
+			vsnap__vmx_kvf(b, "sched.cpu.shares", "%lld", s);
 	}
 	if (def->os_firmware) {
 		if (strcmp(def->os_firmware, "efi") == 0)
-			vsnap__vmx_buf_kv(b, "firmware", "efi");
+			vsnap__vmx_kv(b, "firmware", "efi");
 		else if (strcmp(def->os_firmware, "bios"))
 			return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
 				"<os firmware='%s'>: expected efi or bios", def->os_firmware);
@@ -150,7 +152,7 @@ static int format_resources(vsnap__vmx_buf *b, const vsnap_domain_def *def)
 	return 0;
 }
 
-static int format_graphics(vsnap__vmx_buf *b, const vsnap_domain_def *def)
+static int format_graphics(vsnap__strbuf *b, const vsnap_domain_def *def)
 {
 	for (size_t i = 0; i < def->ngraphics; i++) {
 		const vsnap_domain_graphics_def *g = def->graphics[i];
@@ -158,15 +160,15 @@ static int format_graphics(vsnap__vmx_buf *b, const vsnap_domain_def *def)
 			return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
 				"<graphics type='%s'>: only one VNC display is supported",
 				g->type ? g->type : "?");
-		vsnap__vmx_buf_kv(b, "RemoteDisplay.vnc.enabled", "true");
+		vsnap__vmx_kv(b, "RemoteDisplay.vnc.enabled", "true");
 		if (g->autoport != 1 && g->port > 0)
-			vsnap__vmx_buf_kvf(b, "RemoteDisplay.vnc.port", "%d", g->port);
+			vsnap__vmx_kvf(b, "RemoteDisplay.vnc.port", "%d", g->port);
 		if (g->listen_address)
-			vsnap__vmx_buf_kv(b, "RemoteDisplay.vnc.ip", g->listen_address);
+			vsnap__vmx_kv(b, "RemoteDisplay.vnc.ip", g->listen_address);
 		if (g->keymap)
-			vsnap__vmx_buf_kv(b, "RemoteDisplay.vnc.keymap", g->keymap);
+			vsnap__vmx_kv(b, "RemoteDisplay.vnc.keymap", g->keymap);
 		if (g->passwd)
-			vsnap__vmx_buf_kv(b, "RemoteDisplay.vnc.password", g->passwd);
+			vsnap__vmx_kv(b, "RemoteDisplay.vnc.password", g->passwd);
 	}
 	return 0;
 }
@@ -181,16 +183,16 @@ int vsnap__vmx_format_def(char **out, const vsnap_domain_def *def, const vsnap_v
 	if (def->virt_type && strcmp(def->virt_type, "vmware"))
 		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
 			"<domain type='%s'>: expected 'vmware'", def->virt_type);
-	vsnap__vmx_buf b = { 0 };
-	vsnap__vmx_buf_kv(&b, ".encoding", "UTF-8");
-	vsnap__vmx_buf_kv(&b, "config.version", "8");
-	vsnap__vmx_buf_kvf(&b, "virtualHW.version", "%d", hw);
+	vsnap__strbuf b = VSNAP__STRBUF_INIT;
+	vsnap__vmx_kv(&b, ".encoding", "UTF-8");
+	vsnap__vmx_kv(&b, "config.version", "8");
+	vsnap__vmx_kvf(&b, "virtualHW.version", "%d", hw);
 	int rc;
 	if ((rc = format_identity(&b, def)) < 0 || (rc = format_resources(&b, def)) < 0 ||
 	    (rc = format_graphics(&b, def)) < 0 || (rc = vsnap__vmx_format_disks(&b, def)) < 0 ||
 	    (rc = vsnap__vmx_format_devices(&b, def, hw)) < 0) {
-		free(b.buf);
+		vsnap__strbuf_clear(&b);
 		return rc;
 	}
-	return vsnap__vmx_buf_detach(&b, out);
+	return vsnap__strbuf_detach(out, &b);
 }

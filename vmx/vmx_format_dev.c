@@ -12,15 +12,15 @@
 #include "core/error.h"
 
 #define KV(b, key, val, ...) do { \
-	char k_[64]; snprintf(k_, sizeof(k_), key, __VA_ARGS__); vsnap__vmx_buf_kv(b, k_, val); \
+	char k_[64]; snprintf(k_, sizeof(k_), key, __VA_ARGS__); vsnap__vmx_kv(b, k_, val); \
 } while (0)
 
-static int format_filesystems(vsnap__vmx_buf *b, const vsnap_domain_def *def)
+static int format_filesystems(vsnap__strbuf *b, const vsnap_domain_def *def)
 {
 	if (!def->nfilesystems)
 		return 0;
-	vsnap__vmx_buf_kv(b, "isolation.tools.hgfs.disable", "false");
-	vsnap__vmx_buf_kvf(b, "sharedFolder.maxNum", "%zu", def->nfilesystems);
+	vsnap__vmx_kv(b, "isolation.tools.hgfs.disable", "false");
+	vsnap__vmx_kvf(b, "sharedFolder.maxNum", "%zu", def->nfilesystems);
 	for (size_t i = 0; i < def->nfilesystems; i++) {
 		const vsnap_domain_fs_def *fs = def->filesystems[i];
 		if ((fs->type && strcmp(fs->type, "mount")) || !fs->src_dir || !fs->target_dir)
@@ -43,7 +43,7 @@ static int net_error(size_t i, const char *what)
 }
 
 /* MAC address kind: ESX's prefixes decide generated / vpx / static as libvirt does. */
-static void format_mac(vsnap__vmx_buf *b, size_t i, const vsnap_domain_net_def *n)
+static void format_mac(vsnap__strbuf *b, size_t i, const vsnap_domain_net_def *n)
 {
 	unsigned int m[6] = { 0 };
 	sscanf(n->mac, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]);
@@ -80,7 +80,7 @@ static void format_mac(vsnap__vmx_buf *b, size_t i, const vsnap_domain_net_def *
 		KV(b, "ethernet%zu.checkMACAddress", check ? "true" : "false", i);
 }
 
-static int format_nets(vsnap__vmx_buf *b, const vsnap_domain_def *def)
+static int format_nets(vsnap__strbuf *b, const vsnap_domain_def *def)
 {
 	for (size_t i = 0; i < def->nnets; i++) {
 		const vsnap_domain_net_def *n = def->nets[i];
@@ -150,7 +150,7 @@ static int chr_error(const char *kind, int port, const char *what)
 		port, what);
 }
 
-static int format_chr(vsnap__vmx_buf *b, const char *kind, const vsnap_domain_chr_def *c,
+static int format_chr(vsnap__strbuf *b, const char *kind, const vsnap_domain_chr_def *c,
 	int port, int max)
 {
 	if (port < 0 || port >= max)
@@ -205,7 +205,7 @@ static int format_chr(vsnap__vmx_buf *b, const char *kind, const vsnap_domain_ch
 	return 0;
 }
 
-int vsnap__vmx_format_devices(vsnap__vmx_buf *b, const vsnap_domain_def *def, int hw)
+int vsnap__vmx_format_devices(vsnap__strbuf *b, const vsnap_domain_def *def, int hw)
 {
 	int rc;
 	if ((rc = format_filesystems(b, def)) < 0 || (rc = format_nets(b, def)) < 0)
@@ -228,10 +228,10 @@ int vsnap__vmx_format_devices(vsnap__vmx_buf *b, const vsnap_domain_def *def, in
 			"<video>: VMware has one 'vmvga' adapter");
 	if (def->nvideos || def->ngraphics) {
 		long long kib = def->nvideos && def->videos[0]->vram > 0 ? def->videos[0]->vram : 4096;
-		vsnap__vmx_buf_kvf(b, "svga.vramSize", "%lld", kib * 1024);
+		vsnap__vmx_kvf(b, "svga.vramSize", "%lld", kib * 1024);
 	}
 	if (hw >= 8) {   /* the PCIe root ports newer virtual hardware has */
-		vsnap__vmx_buf_kv(b, "pciBridge0.present", "true");
+		vsnap__vmx_kv(b, "pciBridge0.present", "true");
 		for (int i = 4; i < 8; i++) {
 			KV(b, "pciBridge%d.present", "true", i);
 			KV(b, "pciBridge%d.virtualDev", "pcieRootPort", i);
@@ -239,6 +239,6 @@ int vsnap__vmx_format_devices(vsnap__vmx_buf *b, const vsnap_domain_def *def, in
 		}
 	}
 	if (hw >= 7)
-		vsnap__vmx_buf_kv(b, "vmci0.present", "true");
+		vsnap__vmx_kv(b, "vmci0.present", "true");
 	return 0;
 }

@@ -109,7 +109,7 @@ static const char *scsi_dev(const char *model)
 }
 
 /* One disk's keys. */
-static int format_disk(vsnap__vmx_buf *b, const char *pfx, const vsnap_domain_disk_def *d,
+static int format_disk(vsnap__strbuf *b, const char *pfx, const vsnap_domain_disk_def *d,
 	const char *bus)
 {
 	char k[64];
@@ -118,7 +118,7 @@ static int format_disk(vsnap__vmx_buf *b, const char *pfx, const vsnap_domain_di
 	const char *dev = d->device ? d->device : "disk";
 	const char *type = d->type ? d->type : "file";
 	snprintf(k, sizeof(k), "%s.present", pfx);
-	vsnap__vmx_buf_kv(b, k, "true");
+	vsnap__vmx_kv(b, k, "true");
 	if (strcmp(dev, "disk") == 0) {
 		if (strcmp(type, "file") || !d->src_file)
 			return slot_error(d, "hard disks must be files (<source file='[ds] x.vmdk'>)");
@@ -132,18 +132,18 @@ static int format_disk(vsnap__vmx_buf *b, const char *pfx, const vsnap_domain_di
 			return rc;
 		snprintf(k, sizeof(k), "%s.deviceType", pfx);
 		if (strcmp(bus, "scsi") == 0)
-			vsnap__vmx_buf_kv(b, k, "scsi-hardDisk");
+			vsnap__vmx_kv(b, k, "scsi-hardDisk");
 		else if (strcmp(bus, "ide") == 0)
-			vsnap__vmx_buf_kv(b, k, "ata-hardDisk");
+			vsnap__vmx_kv(b, k, "ata-hardDisk");
 		snprintf(k, sizeof(k), "%s.fileName", pfx);
-		vsnap__vmx_buf_kv(b, k, path);
+		vsnap__vmx_kv(b, k, path);
 		if (mode) {
 			snprintf(k, sizeof(k), "%s.mode", pfx);
-			vsnap__vmx_buf_kv(b, k, mode);
+			vsnap__vmx_kv(b, k, mode);
 		}
 		if (d->driver_cache && strcmp(d->driver_cache, "writethrough") == 0) {
 			snprintf(k, sizeof(k), "%s.writeThrough", pfx);
-			vsnap__vmx_buf_kv(b, k, "true");
+			vsnap__vmx_kv(b, k, "true");
 		}
 	} else if (strcmp(dev, "cdrom") == 0 || strcmp(dev, "lun") == 0) {
 		const char *dt;
@@ -158,23 +158,23 @@ static int format_disk(vsnap__vmx_buf *b, const char *pfx, const vsnap_domain_di
 			dt = is_file ? "cdrom-image" : "atapi-cdrom";
 		}
 		snprintf(k, sizeof(k), "%s.deviceType", pfx);
-		vsnap__vmx_buf_kv(b, k, dt);
+		vsnap__vmx_kv(b, k, dt);
 		snprintf(k, sizeof(k), "%s.fileName", pfx);
 		if (is_file) {
 			if (d->src_file) {
 				if ((rc = vsnap__vmx_path_to_vmx(&path, d->src_file, d->target_dev)) < 0)
 					return rc;
-				vsnap__vmx_buf_kv(b, k, path);
+				vsnap__vmx_kv(b, k, path);
 			} else {
-				vsnap__vmx_buf_kv(b, k, "emptyBackingString");
+				vsnap__vmx_kv(b, k, "emptyBackingString");
 			}
 		} else if (d->src_file) {
-			vsnap__vmx_buf_kv(b, k, d->src_file);
+			vsnap__vmx_kv(b, k, d->src_file);
 		} else {
 			char ka[64];
 			snprintf(ka, sizeof(ka), "%s.autodetect", pfx);
-			vsnap__vmx_buf_kv(b, ka, "true");
-			vsnap__vmx_buf_kv(b, k, "auto detect");
+			vsnap__vmx_kv(b, ka, "true");
+			vsnap__vmx_kv(b, k, "auto detect");
 		}
 	} else {
 		return slot_error(d, "device kind not supported on this bus");
@@ -183,35 +183,35 @@ static int format_disk(vsnap__vmx_buf *b, const char *pfx, const vsnap_domain_di
 	return 0;
 }
 
-static int format_floppy(vsnap__vmx_buf *b, int unit, const vsnap_domain_disk_def *d)
+static int format_floppy(vsnap__strbuf *b, int unit, const vsnap_domain_disk_def *d)
 {
 	char k[64];
 	snprintf(k, sizeof(k), "floppy%d.present", unit);
 	if (!d) {
-		vsnap__vmx_buf_kv(b, k, "false");
+		vsnap__vmx_kv(b, k, "false");
 		return 0;
 	}
-	vsnap__vmx_buf_kv(b, k, "true");
+	vsnap__vmx_kv(b, k, "true");
 	int is_file = !d->type || strcmp(d->type, "file") == 0;
 	snprintf(k, sizeof(k), "floppy%d.fileType", unit);
-	vsnap__vmx_buf_kv(b, k, is_file ? "file" : "device");
+	vsnap__vmx_kv(b, k, is_file ? "file" : "device");
 	if (!d->src_file)
 		return 0;
 	snprintf(k, sizeof(k), "floppy%d.fileName", unit);
 	if (!is_file) {
-		vsnap__vmx_buf_kv(b, k, d->src_file);
+		vsnap__vmx_kv(b, k, d->src_file);
 		return 0;
 	}
 	char *path;
 	int rc = vsnap__vmx_path_to_vmx(&path, d->src_file, d->target_dev);
 	if (rc < 0)
 		return rc;
-	vsnap__vmx_buf_kv(b, k, path);
+	vsnap__vmx_kv(b, k, path);
 	free(path);
 	return 0;
 }
 
-int vsnap__vmx_format_disks(vsnap__vmx_buf *b, const vsnap_domain_def *def)
+int vsnap__vmx_format_disks(vsnap__strbuf *b, const vsnap_domain_def *def)
 {
 	slots *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -278,10 +278,10 @@ int vsnap__vmx_format_disks(vsnap__vmx_buf *b, const vsnap_domain_def *def)
 		if (!present[c])
 			continue;
 		snprintf(k, sizeof(k), "scsi%d.present", c);
-		vsnap__vmx_buf_kv(b, k, "true");
+		vsnap__vmx_kv(b, k, "true");
 		if (model[c]) {
 			snprintf(k, sizeof(k), "scsi%d.virtualDev", c);
-			vsnap__vmx_buf_kv(b, k, model[c]);
+			vsnap__vmx_kv(b, k, model[c]);
 		}
 	}
 	for (int c = 0; c < NSCSI && rc == 0; c++)
@@ -300,7 +300,7 @@ int vsnap__vmx_format_disks(vsnap__vmx_buf *b, const vsnap_domain_def *def)
 		if (!sata_present[c])
 			continue;
 		snprintf(k, sizeof(k), "sata%d.present", c);
-		vsnap__vmx_buf_kv(b, k, "true");
+		vsnap__vmx_kv(b, k, "true");
 		for (int u = 0; u < NSATAU && rc == 0; u++)
 			if (s->sata[c][u]) {
 				snprintf(pfx, sizeof(pfx), "sata%d:%d", c, u);

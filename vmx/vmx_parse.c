@@ -87,7 +87,7 @@ static int parse_affinity(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 	}
 	if (!any)
 		return vsnap__vmx_key_error(c, VSNAP_EPARSE, "sched.cpu.affinity", "empty CPU list");
-	vsnap__vmx_buf b = { 0 };
+	vsnap__strbuf b = VSNAP__STRBUF_INIT;
 	for (int i = 0; i < 4096; i++) {
 		if (!set[i])
 			continue;
@@ -95,14 +95,14 @@ static int parse_affinity(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 		while (j + 1 < 4096 && set[j + 1])
 			j++;
 		if (b.len)
-			vsnap__vmx_buf_puts(&b, ",");
+			vsnap__strbuf_append(&b, ",");
 		if (j > i)
-			vsnap__vmx_buf_printf(&b, "%d-%d", i, j);
+			vsnap__strbuf_appendf(&b, "%d-%d", i, j);
 		else
-			vsnap__vmx_buf_printf(&b, "%d", i);
+			vsnap__strbuf_appendf(&b, "%d", i);
 		i = j;
 	}
-	return vsnap__vmx_buf_detach(&b, &def->vcpu_cpuset);
+	return vsnap__strbuf_detach(&def->vcpu_cpuset, &b);
 }
 
 static int parse_cpu(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
@@ -196,7 +196,7 @@ static int parse_text(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 	const char *v;
 	int rc;
 	if (vsnap__vmx_get_str(c, "displayName", &v)) {
-		if ((rc = vsnap__vmx_dup(&def->name, v)) < 0)
+		if ((rc = vsnap__str_dup(&def->name, v)) < 0)
 			return rc;
 		/* ESX writes displayName with %XX for '%', '/', '\\', and |XX for quotes */
 		if (vsnap__vmx_unescape(def->name, '%') < 0 || vsnap__vmx_unescape(def->name, '|') < 0)
@@ -204,7 +204,7 @@ static int parse_text(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 				"bad %%XX or |XX escape in \"%s\"", v);
 	}
 	if (vsnap__vmx_get_str(c, "annotation", &v)) {
-		if ((rc = vsnap__vmx_dup(&def->description, v)) < 0)
+		if ((rc = vsnap__str_dup(&def->description, v)) < 0)
 			return rc;
 		if (vsnap__vmx_unescape(def->description, '|') < 0)
 			return vsnap__vmx_key_error(c, VSNAP_EPARSE, "annotation",
@@ -213,7 +213,7 @@ static int parse_text(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 	if (vsnap__vmx_get_str(c, "uuid.bios", &v))
 		rc = parse_uuid(c, "uuid.bios", v, &def->uuid);
 	else
-		rc = vsnap__vmx_dup(&def->uuid, "00000000-0000-0000-0000-000000000000");
+		rc = vsnap__str_dup(&def->uuid, "00000000-0000-0000-0000-000000000000");
 	return rc;
 }
 
@@ -221,7 +221,7 @@ static int parse_os(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 {
 	const char *v;
 	int rc, b;
-	if ((rc = vsnap__vmx_dup(&def->os_type, "hvm")) < 0)
+	if ((rc = vsnap__str_dup(&def->os_type, "hvm")) < 0)
 		return rc;
 	const char *arch = "i686";
 	if (vsnap__vmx_get_str(c, "guestOS", &v)) {
@@ -229,15 +229,15 @@ static int parse_os(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 		if (l >= 3 && strcasecmp(v + l - 3, "-64") == 0)
 			arch = "x86_64";
 	}
-	if ((rc = vsnap__vmx_dup(&def->os_arch, arch)) < 0)
+	if ((rc = vsnap__str_dup(&def->os_arch, arch)) < 0)
 		return rc;
 	if ((rc = vsnap__vmx_get_bool(c, "smbios.reflecthost", &b, 0)) < 0)
 		return rc;
-	if (b && (rc = vsnap__vmx_dup(&def->os_smbios_mode, "host")) < 0)
+	if (b && (rc = vsnap__str_dup(&def->os_smbios_mode, "host")) < 0)
 		return rc;
 	if (vsnap__vmx_get_str(c, "firmware", &v)) {
 		if (strcasecmp(v, "efi") == 0)
-			rc = vsnap__vmx_dup(&def->os_firmware, "efi");
+			rc = vsnap__str_dup(&def->os_firmware, "efi");
 		else if (strcasecmp(v, "bios") == 0)
 			rc = 0;   /* libvirt leaves the BIOS default implicit */
 		else
@@ -265,16 +265,16 @@ int vsnap__vmx_parse_def(vsnap_domain_def **out, char **warnings, const char *te
 		return vsnap__error_oom();
 	}
 	if ((rc = parse_versions(&c)) < 0 ||
-	    (rc = vsnap__vmx_dup(&def->virt_type, "vmware")) < 0 ||
+	    (rc = vsnap__str_dup(&def->virt_type, "vmware")) < 0 ||
 	    (rc = parse_text(&c, def)) < 0 ||
 	    (rc = parse_genid(&c, def)) < 0 ||
 	    (rc = parse_memory(&c, def)) < 0 ||
 	    (rc = parse_cpu(&c, def)) < 0 ||
 	    (rc = parse_os(&c, def)) < 0 ||
-	    (rc = vsnap__vmx_dup(&def->vcpu_placement, "static")) < 0 ||
+	    (rc = vsnap__str_dup(&def->vcpu_placement, "static")) < 0 ||
 	    (rc = vsnap__vmx_parse_disks(&c, def)) < 0 ||
 	    (rc = vsnap__vmx_parse_devices(&c, def)) < 0 ||
-	    (rc = vsnap__vmx_dup(&def->vmware_datacenterpath, opts->datacenter_path)) < 0) {
+	    (rc = vsnap__str_dup(&def->vmware_datacenterpath, opts->datacenter_path)) < 0) {
 		vsnap__domain_def_free(def);
 		vsnap__vmx_conf_free(c.conf);
 		return rc;

@@ -15,7 +15,7 @@
 
 static int lower_dup(char **dst, const char *s)
 {
-	int rc = vsnap__vmx_dup(dst, s);
+	int rc = vsnap__str_dup(dst, s);
 	if (rc == 0 && *dst)
 		for (char *p = *dst; *p; p++)
 			if (*p >= 'A' && *p <= 'Z')
@@ -61,10 +61,10 @@ static int parse_filesystems(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 		if (!fs)
 			return vsnap__error_oom();
 		fs->readonly = !write;
-		if ((rc = vsnap__vmx_dup(&fs->type, "mount")) < 0 ||
-		    (rc = vsnap__vmx_dup(&fs->accessmode, "passthrough")) < 0 ||
-		    (rc = vsnap__vmx_dup(&fs->src_dir, host)) < 0 ||
-		    (rc = vsnap__vmx_dup(&fs->target_dir, guest)) < 0 ||
+		if ((rc = vsnap__str_dup(&fs->type, "mount")) < 0 ||
+		    (rc = vsnap__str_dup(&fs->accessmode, "passthrough")) < 0 ||
+		    (rc = vsnap__str_dup(&fs->src_dir, host)) < 0 ||
+		    (rc = vsnap__str_dup(&fs->target_dir, guest)) < 0 ||
 		    (rc = vsnap__domain_def_add((void ***)&def->filesystems, &def->nfilesystems, fs)) < 0) {
 			vsnap__domain_fs_free(fs);
 			return rc;
@@ -98,7 +98,7 @@ static int parse_net_model(const vsnap__vmx_ctx *c, vsnap_domain_net_def *net, i
 	/* vmxnet with the enhanced feature set is what VMware calls vmxnet2 */
 	if (m == 1 && rc && features == 15)
 		model = "vmxnet2";
-	return vsnap__vmx_dup(&net->model, model);
+	return vsnap__str_dup(&net->model, model);
 }
 
 static int parse_net_mac(const vsnap__vmx_ctx *c, vsnap_domain_net_def *net, int i)
@@ -110,10 +110,10 @@ static int parse_net_mac(const vsnap__vmx_ctx *c, vsnap_domain_net_def *net, int
 	vsnap__vmx_get_str(c, k, &at);
 	if (strcasecmp(at, "static") == 0) {
 		KEY(k, "ethernet%d.address", i);
-		rc = vsnap__vmx_dup(&net->mac_type, "static");
+		rc = vsnap__str_dup(&net->mac_type, "static");
 	} else if (strcasecmp(at, "generated") == 0 || strcasecmp(at, "vpx") == 0) {
 		KEY(k, "ethernet%d.generatedAddress", i);
-		rc = vsnap__vmx_dup(&net->mac_type, "generated");
+		rc = vsnap__str_dup(&net->mac_type, "generated");
 	} else {
 		return vsnap__vmx_key_error(c, VSNAP_EUNSUPPORTED, k,
 			"expected generated, static or vpx, found \"%s\"", at);
@@ -135,7 +135,7 @@ static int parse_net_mac(const vsnap__vmx_ctx *c, vsnap_domain_net_def *net, int
 	KEY(k, "ethernet%d.checkMACAddress", i);
 	if ((rc = vsnap__vmx_get_bool(c, k, &check, 1)) < 0)
 		return rc;
-	if (!check && (rc = vsnap__vmx_dup(&net->mac_check, "no")) < 0)
+	if (!check && (rc = vsnap__str_dup(&net->mac_check, "no")) < 0)
 		return rc;
 	return 0;
 }
@@ -165,12 +165,12 @@ static int parse_net_backing(const vsnap__vmx_ctx *c, vsnap_domain_net_def *net,
 		if ((rc = vsnap__vmx_get_ll(c, k, &net->src_portid, -1)) < 0)
 			return rc;
 		KEY(k, "ethernet%d.dvs.portgroupId", i);
-		if (vsnap__vmx_get_str(c, k, &v) && (rc = vsnap__vmx_dup(&net->src_portgroupid, v)) < 0)
+		if (vsnap__vmx_get_str(c, k, &v) && (rc = vsnap__str_dup(&net->src_portgroupid, v)) < 0)
 			return rc;
 		KEY(k, "ethernet%d.dvs.connectionId", i);
-		if (vsnap__vmx_get_str(c, k, &v) && (rc = vsnap__vmx_dup(&net->src_connectionid, v)) < 0)
+		if (vsnap__vmx_get_str(c, k, &v) && (rc = vsnap__str_dup(&net->src_connectionid, v)) < 0)
 			return rc;
-		return vsnap__vmx_dup(&net->type, "vds");
+		return vsnap__str_dup(&net->type, "vds");
 	}
 	KEY(k, "ethernet%d.networkName", i);
 	vsnap__vmx_get_str(c, k, &name);
@@ -178,21 +178,21 @@ static int parse_net_backing(const vsnap__vmx_ctx *c, vsnap_domain_net_def *net,
 	vsnap__vmx_get_str(c, k, &ct);
 	if (!ct || strcasecmp(ct, "bridged") == 0 || strcasecmp(ct, "custom") == 0) {
 		if (!name)   /* no port group: a card without a backing */
-			return vsnap__vmx_dup(&net->type, "null");
-		if ((rc = vsnap__vmx_dup(&net->type, "bridge")) < 0 ||
-		    (rc = vsnap__vmx_dup(&net->src_bridge, name)) < 0)
+			return vsnap__str_dup(&net->type, "null");
+		if ((rc = vsnap__str_dup(&net->type, "bridge")) < 0 ||
+		    (rc = vsnap__str_dup(&net->src_bridge, name)) < 0)
 			return rc;
 		if (ct && strcasecmp(ct, "custom") == 0) {
 			KEY(k, "ethernet%d.vnet", i);
 			if (!vsnap__vmx_get_str(c, k, &v))
 				return vsnap__vmx_key_error(c, VSNAP_EPARSE, k,
 					"missing for connectionType \"custom\"");
-			return vsnap__vmx_dup(&net->target_dev, v);
+			return vsnap__str_dup(&net->target_dev, v);
 		}
 		return 0;
 	}
 	if (strcasecmp(ct, "nat") == 0)
-		return vsnap__vmx_dup(&net->type, "user");
+		return vsnap__str_dup(&net->type, "user");
 	return vsnap__vmx_key_error(c, VSNAP_EUNSUPPORTED, k,
 		"connection type \"%s\" is not supported (bridged, custom or nat)", ct);
 }
@@ -245,9 +245,9 @@ static int parse_network_uri(const vsnap__vmx_ctx *c, const char *key, const cha
 	chr->src_host = strndup(hp, (size_t)(colon - hp));
 	if (!chr->src_host)
 		return vsnap__error_oom();
-	int rc = vsnap__vmx_dup(&chr->src_service, colon + 1);
+	int rc = vsnap__str_dup(&chr->src_service, colon + 1);
 	if (rc == 0)
-		rc = vsnap__vmx_dup(&chr->protocol, proto);
+		rc = vsnap__str_dup(&chr->protocol, proto);
 	return rc;
 }
 
@@ -276,16 +276,16 @@ static int parse_chr(const vsnap__vmx_ctx *c, const char *kind, int i,
 	chr->target_port = i;
 	int serial = strcmp(kind, "serial") == 0;
 	if (strcasecmp(ftype, "file") == 0) {
-		if ((rc = vsnap__vmx_dup(&chr->type, "file")) == 0 &&
+		if ((rc = vsnap__str_dup(&chr->type, "file")) == 0 &&
 		    (rc = vsnap__vmx_path_from_vmx(&chr->src_path, c, kf, file)) == 0 && !chr->src_path)
 			rc = vsnap__vmx_key_error(c, VSNAP_ENOTFOUND, kf, "file '%s' not found", file);
 	} else if (strcasecmp(ftype, "device") == 0) {
-		if ((rc = vsnap__vmx_dup(&chr->type, "dev")) == 0)
-			rc = vsnap__vmx_dup(&chr->src_path, file);
+		if ((rc = vsnap__str_dup(&chr->type, "dev")) == 0)
+			rc = vsnap__str_dup(&chr->src_path, file);
 	} else if (serial && strcasecmp(ftype, "pipe") == 0) {
 		/* pipe.endPoint and tryNoRxLoss have no libvirt equivalent */
-		if ((rc = vsnap__vmx_dup(&chr->type, "pipe")) == 0)
-			rc = vsnap__vmx_dup(&chr->src_path, file);
+		if ((rc = vsnap__str_dup(&chr->type, "pipe")) == 0)
+			rc = vsnap__str_dup(&chr->src_path, file);
 	} else if (serial && strcasecmp(ftype, "network") == 0) {
 		const char *ep = "server";
 		KEY(ke, "%s%d.network.endPoint", kind, i);
@@ -295,9 +295,9 @@ static int parse_chr(const vsnap__vmx_ctx *c, const char *kind, int i,
 				"expected server or client, found \"%s\"", ep);
 		else if (!strstr(file, "://"))
 			/* a vSPC concentrator's opaque token: no libvirt backend can express it */
-			rc = vsnap__vmx_dup(&chr->type, "null");
-		else if ((rc = vsnap__vmx_dup(&chr->type, "tcp")) == 0 &&
-			 (rc = vsnap__vmx_dup(&chr->src_mode,
+			rc = vsnap__str_dup(&chr->type, "null");
+		else if ((rc = vsnap__str_dup(&chr->type, "tcp")) == 0 &&
+			 (rc = vsnap__str_dup(&chr->src_mode,
 				strcasecmp(ep, "server") == 0 ? "bind" : "connect")) == 0)
 			rc = parse_network_uri(c, kf, file, chr);
 	} else {
@@ -323,13 +323,13 @@ static int add_console(vsnap_domain_def *def)
 		return vsnap__error_oom();
 	int rc;
 	con->target_port = s->target_port;
-	if ((rc = vsnap__vmx_dup(&con->type, s->type)) < 0 ||
-	    (rc = vsnap__vmx_dup(&con->src_path, s->src_path)) < 0 ||
-	    (rc = vsnap__vmx_dup(&con->src_mode, s->src_mode)) < 0 ||
-	    (rc = vsnap__vmx_dup(&con->src_host, s->src_host)) < 0 ||
-	    (rc = vsnap__vmx_dup(&con->src_service, s->src_service)) < 0 ||
-	    (rc = vsnap__vmx_dup(&con->protocol, s->protocol)) < 0 ||
-	    (rc = vsnap__vmx_dup(&con->target_type, "serial")) < 0 ||
+	if ((rc = vsnap__str_dup(&con->type, s->type)) < 0 ||
+	    (rc = vsnap__str_dup(&con->src_path, s->src_path)) < 0 ||
+	    (rc = vsnap__str_dup(&con->src_mode, s->src_mode)) < 0 ||
+	    (rc = vsnap__str_dup(&con->src_host, s->src_host)) < 0 ||
+	    (rc = vsnap__str_dup(&con->src_service, s->src_service)) < 0 ||
+	    (rc = vsnap__str_dup(&con->protocol, s->protocol)) < 0 ||
+	    (rc = vsnap__str_dup(&con->target_type, "serial")) < 0 ||
 	    (rc = vsnap__domain_def_add((void ***)&def->consoles, &def->nconsoles, con)) < 0) {
 		vsnap__domain_chr_free(con);
 		return rc;
@@ -380,15 +380,15 @@ static int parse_graphics(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 		return vsnap__error_oom();
 	g->port = (int)port;
 	g->autoport = port < 0;
-	rc = vsnap__vmx_dup(&g->type, "vnc");
+	rc = vsnap__str_dup(&g->type, "vnc");
 	if (rc == 0)
-		rc = vsnap__vmx_dup(&g->listen_type, "address");
+		rc = vsnap__str_dup(&g->listen_type, "address");
 	if (rc == 0 && vsnap__vmx_get_str(c, "RemoteDisplay.vnc.ip", &v))
-		rc = vsnap__vmx_dup(&g->listen_address, v);
+		rc = vsnap__str_dup(&g->listen_address, v);
 	if (rc == 0 && vsnap__vmx_get_str(c, "RemoteDisplay.vnc.keymap", &v))
-		rc = vsnap__vmx_dup(&g->keymap, v);
+		rc = vsnap__str_dup(&g->keymap, v);
 	if (rc == 0 && vsnap__vmx_get_str(c, "RemoteDisplay.vnc.password", &v))
-		rc = vsnap__vmx_dup(&g->passwd, v);
+		rc = vsnap__str_dup(&g->passwd, v);
 	if (rc == 0)
 		rc = vsnap__domain_def_add((void ***)&def->graphics, &def->ngraphics, g);
 	if (rc < 0)

@@ -22,11 +22,6 @@ static int has_suffix(const char *s, const char *suffix)
 	return a >= b && strcasecmp(s + a - b, suffix) == 0;
 }
 
-static int set_str(char **dst, const char *s)
-{
-	return vsnap__vmx_dup(dst, s);
-}
-
 /* Target name and <address> of a slot. */
 static int set_target(vsnap_domain_disk_def *d, int bus, int ctrl, int unit)
 {
@@ -48,8 +43,8 @@ static int set_target(vsnap_domain_disk_def *d, int bus, int ctrl, int unit)
 		rc = vsnap__vmx_disk_name(&d->target_dev, "fd", unit);
 		break;
 	}
-	if (rc < 0 || (rc = set_str(&d->target_bus, bus_names[bus])) < 0 ||
-	    (rc = set_str(&d->address.type, "drive")) < 0)
+	if (rc < 0 || (rc = vsnap__str_dup(&d->target_bus, bus_names[bus])) < 0 ||
+	    (rc = vsnap__str_dup(&d->address.type, "drive")) < 0)
 		return rc;
 	/* IDE's two channels are buses of one controller */
 	d->address.controller = bus == BUS_IDE ? 0 : (bus == BUS_FDC ? 0 : ctrl);
@@ -103,13 +98,13 @@ static int parse_slot(const vsnap__vmx_ctx *c, vsnap_domain_disk_def **out, int 
 		goto fail;
 
 	if (bus == BUS_FDC) {
-		if ((rc = set_str(&d->device, "floppy")) < 0)
+		if ((rc = vsnap__str_dup(&d->device, "floppy")) < 0)
 			goto fail;
 		if (ftype && strcasecmp(ftype, "device") == 0) {
-			if ((rc = set_str(&d->type, "block")) < 0 || (rc = set_str(&d->src_file, file)) < 0)
+			if ((rc = vsnap__str_dup(&d->type, "block")) < 0 || (rc = vsnap__str_dup(&d->src_file, file)) < 0)
 				goto fail;
 		} else if (!ftype || strcasecmp(ftype, "file") == 0) {
-			if ((rc = set_str(&d->type, "file")) < 0 ||
+			if ((rc = vsnap__str_dup(&d->type, "file")) < 0 ||
 			    (rc = set_image(c, d, k_file, file)) < 0)
 				goto fail;
 		} else {
@@ -131,7 +126,7 @@ static int parse_slot(const vsnap__vmx_ctx *c, vsnap_domain_disk_def **out, int 
 			goto fail;
 		}
 		int wt;
-		if ((rc = set_str(&d->type, "file")) < 0 || (rc = set_str(&d->device, "disk")) < 0 ||
+		if ((rc = vsnap__str_dup(&d->type, "file")) < 0 || (rc = vsnap__str_dup(&d->device, "disk")) < 0 ||
 		    (rc = vsnap__vmx_path_from_vmx(&d->src_file, c, k_file, file)) < 0)
 			goto fail;
 		if (!d->src_file) {
@@ -141,7 +136,7 @@ static int parse_slot(const vsnap__vmx_ctx *c, vsnap_domain_disk_def **out, int 
 		}
 		if ((rc = vsnap__vmx_get_bool(c, k_wt, &wt, 0)) < 0)
 			goto fail;
-		if (wt && (rc = set_str(&d->driver_cache, "writethrough")) < 0)
+		if (wt && (rc = vsnap__str_dup(&d->driver_cache, "writethrough")) < 0)
 			goto fail;
 		if ((rc = vsnap__vmx_mode_parse(c, k_mode, mode, &d->snapshot, &d->transient)) < 0)
 			goto fail;
@@ -152,7 +147,7 @@ static int parse_slot(const vsnap__vmx_ctx *c, vsnap_domain_disk_def **out, int 
 	} else if ((type && strcasecmp(type, "cdrom-image") == 0) ||
 		   (!type && file && has_suffix(file, ".iso"))) {
 		d->readonly = 1;
-		if ((rc = set_str(&d->type, "file")) < 0 || (rc = set_str(&d->device, "cdrom")) < 0 ||
+		if ((rc = vsnap__str_dup(&d->type, "file")) < 0 || (rc = vsnap__str_dup(&d->device, "cdrom")) < 0 ||
 		    (rc = set_image(c, d, k_file, file)) < 0)
 			goto fail;
 	} else if (type && (strcasecmp(type, "atapi-cdrom") == 0 ||
@@ -161,12 +156,12 @@ static int parse_slot(const vsnap__vmx_ctx *c, vsnap_domain_disk_def **out, int 
 		/* host drives: raw and passthrough ones hand SCSI commands through (a lun) */
 		d->readonly = 1;
 		const char *dev = strcasecmp(type, "atapi-cdrom") == 0 ? "cdrom" : "lun";
-		if ((rc = set_str(&d->type, "block")) < 0 || (rc = set_str(&d->device, dev)) < 0)
+		if ((rc = vsnap__str_dup(&d->type, "block")) < 0 || (rc = vsnap__str_dup(&d->device, dev)) < 0)
 			goto fail;
 		if (file && strcasecmp(file, "auto detect") == 0)
-			rc = set_str(&d->src_startup_policy, "optional");
+			rc = vsnap__str_dup(&d->src_startup_policy, "optional");
 		else
-			rc = set_str(&d->src_file, file);
+			rc = vsnap__str_dup(&d->src_file, file);
 		if (rc < 0)
 			goto fail;
 	} else if (!type && !file) {
@@ -230,14 +225,14 @@ static int add_controllers(const vsnap__vmx_ctx *c, vsnap_domain_def *def, int b
 		if (!ctl)
 			return vsnap__error_oom();
 		ctl->index = idx;
-		rc = set_str(&ctl->type, type);
+		rc = vsnap__str_dup(&ctl->type, type);
 		if (rc == 0 && bus == BUS_SCSI) {
 			char key[32];
 			const char *dev;
 			snprintf(key, sizeof(key), "scsi%d.virtualDev", idx);
 			if (vsnap__vmx_get_str(c, key, &dev)) {
 				const char *model = scsi_model(dev);
-				rc = model ? set_str(&ctl->model, model) :
+				rc = model ? vsnap__str_dup(&ctl->model, model) :
 					vsnap__vmx_key_error(c, VSNAP_EUNSUPPORTED, key,
 						"unknown SCSI controller \"%s\" (expected buslogic, "
 						"lsilogic, lsisas1068 or pvscsi)", dev);

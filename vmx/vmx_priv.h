@@ -7,6 +7,7 @@
 #define VSNAP_VMX_PRIV_H
 
 #include "vsnap/vmx.h"
+#include "core/util.h"
 #include "vmx/vmx_conf.h"
 #include "xml/domain_def.h"
 
@@ -25,9 +26,6 @@ int vsnap__vmx_get_ll(const vsnap__vmx_ctx *c, const char *key, long long *out, 
 /* Raises VSNAP_EPARSE/EUNSUPPORTED "<src>:<line>: key '<key>': <msg>" (line 0 when absent). */
 int vsnap__vmx_key_error(const vsnap__vmx_ctx *c, int code, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-
-/* strdup raising ENOMEM; NULL in, NULL out without error. */
-int vsnap__vmx_dup(char **dst, const char *s);
 
 /*
  * .vmx file name -> domain XML file name: /vmfs/volumes/ds/p -> "[ds] p", a bare name joined
@@ -60,7 +58,7 @@ int vsnap__vmx_parse_def(vsnap_domain_def **out, char **warnings, const char *te
 
 /* def -> vmx (vmx_format.c, vmx_format_dev.c). */
 int vsnap__vmx_format_def(char **out, const vsnap_domain_def *def, const vsnap_vmx_options *opts);
-int vsnap__vmx_format_disks(vsnap__vmx_buf *b, const vsnap_domain_def *def);
-int vsnap__vmx_format_devices(vsnap__vmx_buf *b, const vsnap_domain_def *def, int hw_version);
+int vsnap__vmx_format_disks(vsnap__strbuf *b, const vsnap_domain_def *def);
+int vsnap__vmx_format_devices(vsnap__strbuf *b, const vsnap_domain_def *def, int hw_version);
 
 #endif

@@ -28,15 +28,6 @@ int vsnap__vmx_key_error(const vsnap__vmx_ctx *c, int code, const char *key, con
 		key, msg);
 }
 
-int vsnap__vmx_dup(char **dst, const char *s)
-{
-	*dst = NULL;
-	if (!s)
-		return 0;
-	*dst = strdup(s);
-	return *dst ? 0 : vsnap__error_oom();
-}
-
 int vsnap__vmx_get_str(const vsnap__vmx_ctx *c, const char *key, const char **out)
 {
 	const vsnap__vmx_entry *e = vsnap__vmx_conf_get(c->conf, key);
@@ -108,7 +99,7 @@ int vsnap__vmx_path_from_vmx(char **out, const vsnap__vmx_ctx *c, const char *ke
 		return 0;
 	}
 	if (name[0] == '/')
-		return vsnap__vmx_dup(out, name);
+		return vsnap__str_dup(out, name);
 	if (strchr(name, '/'))
 		return vsnap__vmx_key_error(c, VSNAP_EPARSE, key,
 			"relative path '%s' cannot be resolved (expected a bare file name or an "
@@ -116,7 +107,7 @@ int vsnap__vmx_path_from_vmx(char **out, const vsnap__vmx_ctx *c, const char *ke
 	if (has_missing_prefix(c, name))
 		return 0;
 	if (!c->opts->datastore_dir)
-		return vsnap__vmx_dup(out, name);
+		return vsnap__str_dup(out, name);
 	const char *dir = c->opts->datastore_dir;
 	size_t dl = strlen(dir);
 	const char *sep = (dl && (dir[dl - 1] == '/' || dir[dl - 1] == ' ')) ? "" : "/";
@@ -146,7 +137,7 @@ int vsnap__vmx_path_to_vmx(char **out, const char *xml_name, const char *what)
 		return 0;
 	}
 	if (xml_name[0] == '/')
-		return vsnap__vmx_dup(out, xml_name);
+		return vsnap__str_dup(out, xml_name);
 	return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
 		"%s: cannot map file name '%s' to a .vmx path (expected '[datastore] path' or an "
 		"absolute path)", what, xml_name);

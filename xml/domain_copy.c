@@ -9,20 +9,14 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/util.h"
 #include "xml/domain_priv.h"
 
 /* *dst = strdup(src) (NULL stays NULL); sets *failed on allocation failure. */
-static void dup_str(char **dst, const char *src, int *failed)
-{
-	*dst = NULL;
-	if (src && !(*dst = strdup(src)))
-		*failed = 1;
-}
-
 static void dup_addr(vsnap_domain_address *dst, const vsnap_domain_address *src, int *failed)
 {
 	*dst = *src;
-	dup_str(&dst->type, src->type, failed);
+	vsnap__str_copy(&dst->type, src->type, failed);
 }
 
 static void *disk_copy(const void *p)
@@ -34,19 +28,19 @@ static void *disk_copy(const void *p)
 	if (!d)
 		return NULL;
 	*d = *s;
-	dup_str(&d->type, s->type, &failed);
-	dup_str(&d->device, s->device, &failed);
-	dup_str(&d->driver_name, s->driver_name, &failed);
-	dup_str(&d->driver_type, s->driver_type, &failed);
-	dup_str(&d->driver_cache, s->driver_cache, &failed);
-	dup_str(&d->src_file, s->src_file, &failed);
-	dup_str(&d->target_dev, s->target_dev, &failed);
-	dup_str(&d->target_bus, s->target_bus, &failed);
+	vsnap__str_copy(&d->type, s->type, &failed);
+	vsnap__str_copy(&d->device, s->device, &failed);
+	vsnap__str_copy(&d->driver_name, s->driver_name, &failed);
+	vsnap__str_copy(&d->driver_type, s->driver_type, &failed);
+	vsnap__str_copy(&d->driver_cache, s->driver_cache, &failed);
+	vsnap__str_copy(&d->src_file, s->src_file, &failed);
+	vsnap__str_copy(&d->target_dev, s->target_dev, &failed);
+	vsnap__str_copy(&d->target_bus, s->target_bus, &failed);
 	dup_addr(&d->address, &s->address, &failed);
-	dup_str(&d->src_startup_policy, s->src_startup_policy, &failed);
-	dup_str(&d->driver_io, s->driver_io, &failed);
-	dup_str(&d->driver_discard, s->driver_discard, &failed);
-	dup_str(&d->serial, s->serial, &failed);
+	vsnap__str_copy(&d->src_startup_policy, s->src_startup_policy, &failed);
+	vsnap__str_copy(&d->driver_io, s->driver_io, &failed);
+	vsnap__str_copy(&d->driver_discard, s->driver_discard, &failed);
+	vsnap__str_copy(&d->serial, s->serial, &failed);
 	if (failed) {
 		vsnap__domain_disk_free(d);
 		return NULL;
@@ -63,8 +57,8 @@ static void *controller_copy(const void *p)
 	if (!d)
 		return NULL;
 	*d = *s;
-	dup_str(&d->type, s->type, &failed);
-	dup_str(&d->model, s->model, &failed);
+	vsnap__str_copy(&d->type, s->type, &failed);
+	vsnap__str_copy(&d->model, s->model, &failed);
 	dup_addr(&d->address, &s->address, &failed);
 	if (failed) {
 		vsnap__domain_controller_free(d);
@@ -82,20 +76,20 @@ static void *net_copy(const void *p)
 	if (!d)
 		return NULL;
 	*d = *s;
-	dup_str(&d->type, s->type, &failed);
-	dup_str(&d->mac, s->mac, &failed);
-	dup_str(&d->mac_type, s->mac_type, &failed);
-	dup_str(&d->mac_check, s->mac_check, &failed);
-	dup_str(&d->src_bridge, s->src_bridge, &failed);
-	dup_str(&d->src_network, s->src_network, &failed);
-	dup_str(&d->src_dev, s->src_dev, &failed);
-	dup_str(&d->src_mode, s->src_mode, &failed);
-	dup_str(&d->src_switchid, s->src_switchid, &failed);
-	dup_str(&d->src_portgroupid, s->src_portgroupid, &failed);
-	dup_str(&d->src_connectionid, s->src_connectionid, &failed);
-	dup_str(&d->target_dev, s->target_dev, &failed);
-	dup_str(&d->model, s->model, &failed);
-	dup_str(&d->vmware_portgroup, s->vmware_portgroup, &failed);
+	vsnap__str_copy(&d->type, s->type, &failed);
+	vsnap__str_copy(&d->mac, s->mac, &failed);
+	vsnap__str_copy(&d->mac_type, s->mac_type, &failed);
+	vsnap__str_copy(&d->mac_check, s->mac_check, &failed);
+	vsnap__str_copy(&d->src_bridge, s->src_bridge, &failed);
+	vsnap__str_copy(&d->src_network, s->src_network, &failed);
+	vsnap__str_copy(&d->src_dev, s->src_dev, &failed);
+	vsnap__str_copy(&d->src_mode, s->src_mode, &failed);
+	vsnap__str_copy(&d->src_switchid, s->src_switchid, &failed);
+	vsnap__str_copy(&d->src_portgroupid, s->src_portgroupid, &failed);
+	vsnap__str_copy(&d->src_connectionid, s->src_connectionid, &failed);
+	vsnap__str_copy(&d->target_dev, s->target_dev, &failed);
+	vsnap__str_copy(&d->model, s->model, &failed);
+	vsnap__str_copy(&d->vmware_portgroup, s->vmware_portgroup, &failed);
 	dup_addr(&d->address, &s->address, &failed);
 	if (failed) {
 		vsnap__domain_net_free(d);
@@ -112,13 +106,13 @@ vsnap_domain_chr_def *vsnap__domain_chr_copy(const vsnap_domain_chr_def *s)
 	if (!d)
 		return NULL;
 	*d = *s;
-	dup_str(&d->type, s->type, &failed);
-	dup_str(&d->src_path, s->src_path, &failed);
-	dup_str(&d->src_mode, s->src_mode, &failed);
-	dup_str(&d->src_host, s->src_host, &failed);
-	dup_str(&d->src_service, s->src_service, &failed);
-	dup_str(&d->protocol, s->protocol, &failed);
-	dup_str(&d->target_type, s->target_type, &failed);
+	vsnap__str_copy(&d->type, s->type, &failed);
+	vsnap__str_copy(&d->src_path, s->src_path, &failed);
+	vsnap__str_copy(&d->src_mode, s->src_mode, &failed);
+	vsnap__str_copy(&d->src_host, s->src_host, &failed);
+	vsnap__str_copy(&d->src_service, s->src_service, &failed);
+	vsnap__str_copy(&d->protocol, s->protocol, &failed);
+	vsnap__str_copy(&d->target_type, s->target_type, &failed);
 	dup_addr(&d->address, &s->address, &failed);
 	if (failed) {
 		vsnap__domain_chr_free(d);
@@ -136,7 +130,7 @@ static void *video_copy(const void *p)
 	if (!d)
 		return NULL;
 	*d = *s;
-	dup_str(&d->model, s->model, &failed);
+	vsnap__str_copy(&d->model, s->model, &failed);
 	dup_addr(&d->address, &s->address, &failed);
 	if (failed) {
 		vsnap__domain_video_free(d);
@@ -154,11 +148,11 @@ static void *graphics_copy(const void *p)
 	if (!d)
 		return NULL;
 	*d = *s;
-	dup_str(&d->type, s->type, &failed);
-	dup_str(&d->keymap, s->keymap, &failed);
-	dup_str(&d->passwd, s->passwd, &failed);
-	dup_str(&d->listen_type, s->listen_type, &failed);
-	dup_str(&d->listen_address, s->listen_address, &failed);
+	vsnap__str_copy(&d->type, s->type, &failed);
+	vsnap__str_copy(&d->keymap, s->keymap, &failed);
+	vsnap__str_copy(&d->passwd, s->passwd, &failed);
+	vsnap__str_copy(&d->listen_type, s->listen_type, &failed);
+	vsnap__str_copy(&d->listen_address, s->listen_address, &failed);
 	if (failed) {
 		vsnap__domain_graphics_free(d);
 		return NULL;
@@ -175,11 +169,11 @@ static void *fs_copy(const void *p)
 	if (!d)
 		return NULL;
 	*d = *s;
-	dup_str(&d->type, s->type, &failed);
-	dup_str(&d->accessmode, s->accessmode, &failed);
-	dup_str(&d->driver_type, s->driver_type, &failed);
-	dup_str(&d->src_dir, s->src_dir, &failed);
-	dup_str(&d->target_dir, s->target_dir, &failed);
+	vsnap__str_copy(&d->type, s->type, &failed);
+	vsnap__str_copy(&d->accessmode, s->accessmode, &failed);
+	vsnap__str_copy(&d->driver_type, s->driver_type, &failed);
+	vsnap__str_copy(&d->src_dir, s->src_dir, &failed);
+	vsnap__str_copy(&d->target_dir, s->target_dir, &failed);
 	dup_addr(&d->address, &s->address, &failed);
 	if (failed) {
 		vsnap__domain_fs_free(d);
@@ -196,8 +190,8 @@ static void *input_copy(const void *p)
 
 	if (!d)
 		return NULL;
-	dup_str(&d->type, s->type, &failed);
-	dup_str(&d->bus, s->bus, &failed);
+	vsnap__str_copy(&d->type, s->type, &failed);
+	vsnap__str_copy(&d->bus, s->bus, &failed);
 	if (failed) {
 		vsnap__domain_input_free(d);
 		return NULL;
@@ -256,33 +250,33 @@ static int copy_array(void ***dst, void *const *src, size_t n, copy_fn cp, free_
 
 static void copy_strings(vsnap_domain_def *d, const vsnap_domain_def *s, int *failed)
 {
-	dup_str(&d->virt_type, s->virt_type, failed);
-	dup_str(&d->name, s->name, failed);
-	dup_str(&d->uuid, s->uuid, failed);
-	dup_str(&d->description, s->description, failed);
-	dup_str(&d->os_type, s->os_type, failed);
-	dup_str(&d->os_arch, s->os_arch, failed);
-	dup_str(&d->title, s->title, failed);
-	dup_str(&d->genid, s->genid, failed);
-	dup_str(&d->vcpu_placement, s->vcpu_placement, failed);
-	dup_str(&d->vcpu_cpuset, s->vcpu_cpuset, failed);
-	dup_str(&d->cpu_mode, s->cpu_mode, failed);
-	dup_str(&d->cpu_model, s->cpu_model, failed);
-	dup_str(&d->os_machine, s->os_machine, failed);
-	dup_str(&d->os_firmware, s->os_firmware, failed);
-	dup_str(&d->os_loader, s->os_loader, failed);
-	dup_str(&d->os_loader_type, s->os_loader_type, failed);
-	dup_str(&d->os_nvram, s->os_nvram, failed);
-	dup_str(&d->os_nvram_template, s->os_nvram_template, failed);
-	dup_str(&d->os_smbios_mode, s->os_smbios_mode, failed);
-	dup_str(&d->clock_offset, s->clock_offset, failed);
-	dup_str(&d->on_poweroff, s->on_poweroff, failed);
-	dup_str(&d->on_reboot, s->on_reboot, failed);
-	dup_str(&d->on_crash, s->on_crash, failed);
-	dup_str(&d->emulator, s->emulator, failed);
-	dup_str(&d->memballoon_model, s->memballoon_model, failed);
-	dup_str(&d->vmware_datacenterpath, s->vmware_datacenterpath, failed);
-	dup_str(&d->vmware_moref, s->vmware_moref, failed);
+	vsnap__str_copy(&d->virt_type, s->virt_type, failed);
+	vsnap__str_copy(&d->name, s->name, failed);
+	vsnap__str_copy(&d->uuid, s->uuid, failed);
+	vsnap__str_copy(&d->description, s->description, failed);
+	vsnap__str_copy(&d->os_type, s->os_type, failed);
+	vsnap__str_copy(&d->os_arch, s->os_arch, failed);
+	vsnap__str_copy(&d->title, s->title, failed);
+	vsnap__str_copy(&d->genid, s->genid, failed);
+	vsnap__str_copy(&d->vcpu_placement, s->vcpu_placement, failed);
+	vsnap__str_copy(&d->vcpu_cpuset, s->vcpu_cpuset, failed);
+	vsnap__str_copy(&d->cpu_mode, s->cpu_mode, failed);
+	vsnap__str_copy(&d->cpu_model, s->cpu_model, failed);
+	vsnap__str_copy(&d->os_machine, s->os_machine, failed);
+	vsnap__str_copy(&d->os_firmware, s->os_firmware, failed);
+	vsnap__str_copy(&d->os_loader, s->os_loader, failed);
+	vsnap__str_copy(&d->os_loader_type, s->os_loader_type, failed);
+	vsnap__str_copy(&d->os_nvram, s->os_nvram, failed);
+	vsnap__str_copy(&d->os_nvram_template, s->os_nvram_template, failed);
+	vsnap__str_copy(&d->os_smbios_mode, s->os_smbios_mode, failed);
+	vsnap__str_copy(&d->clock_offset, s->clock_offset, failed);
+	vsnap__str_copy(&d->on_poweroff, s->on_poweroff, failed);
+	vsnap__str_copy(&d->on_reboot, s->on_reboot, failed);
+	vsnap__str_copy(&d->on_crash, s->on_crash, failed);
+	vsnap__str_copy(&d->emulator, s->emulator, failed);
+	vsnap__str_copy(&d->memballoon_model, s->memballoon_model, failed);
+	vsnap__str_copy(&d->vmware_datacenterpath, s->vmware_datacenterpath, failed);
+	vsnap__str_copy(&d->vmware_moref, s->vmware_moref, failed);
 }
 
 int vsnap__domain_def_copy(vsnap_domain_def **out, const vsnap_domain_def *s)

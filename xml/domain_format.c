@@ -67,10 +67,9 @@ static void format_vcpus(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 	vsnap__xmlbuf_attr(&attrs, "cpuset", def->vcpu_cpuset);
 	if (def->vcpus_current && def->vcpus_current != def->vcpus)
 		vsnap__xmlbuf_attr_ull(&attrs, "current", def->vcpus_current);
-	vsnap__xmlbuf_line(buf, "<vcpu%s>%u</vcpu>", attrs.data ? attrs.data : "",
+	vsnap__xmlbuf_line(buf, "<vcpu%s>%u</vcpu>", vsnap__xmlbuf_cstr(&attrs),
 		def->vcpus ? def->vcpus : 1);
-	if (attrs.failed)
-		buf->failed = 1;
+	vsnap__xmlbuf_adopt_failure(buf, &attrs);
 	vsnap__xmlbuf_clear(&attrs);
 	vsnap__xmlbuf_init_child(&child, buf);
 	if (def->cputune_shares >= 0)
@@ -88,19 +87,11 @@ static void format_os_loader(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 	if (def->os_loader_secure >= 0)
 		vsnap__xmlbuf_attr(&attrs, "secure", def->os_loader_secure ? "yes" : "no");
 	vsnap__xmlbuf_attr(&attrs, "type", def->os_loader_type);
-	if (def->os_loader)
-		vsnap__xmlbuf_text_element(buf, "loader", attrs.data, def->os_loader);
-	else
-		vsnap__xmlbuf_element(buf, "loader", &attrs, NULL);
-	vsnap__xmlbuf_clear(&attrs);
+	vsnap__xmlbuf_text_element_attrs(buf, "loader", &attrs, def->os_loader);
 
 	vsnap__xmlbuf_init(&attrs, 0);
 	vsnap__xmlbuf_attr(&attrs, "template", def->os_nvram_template);
-	if (def->os_nvram)
-		vsnap__xmlbuf_text_element(buf, "nvram", attrs.data, def->os_nvram);
-	else
-		vsnap__xmlbuf_element(buf, "nvram", &attrs, NULL);
-	vsnap__xmlbuf_clear(&attrs);
+	vsnap__xmlbuf_text_element_attrs(buf, "nvram", &attrs, def->os_nvram);
 }
 
 static void format_os(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
@@ -116,11 +107,8 @@ static void format_os(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 		vsnap__xmlbuf_init(&tattrs, 0);
 		vsnap__xmlbuf_attr(&tattrs, "arch", def->os_arch);
 		vsnap__xmlbuf_attr(&tattrs, "machine", def->os_machine);
-		vsnap__xmlbuf_text_element(&child, "type", tattrs.data,
+		vsnap__xmlbuf_text_element_attrs(&child, "type", &tattrs,
 			def->os_type ? def->os_type : "hvm");
-		if (tattrs.failed)
-			child.failed = 1;
-		vsnap__xmlbuf_clear(&tattrs);
 	}
 	format_os_loader(&child, def);
 	for (size_t i = 0; i < def->nos_boot_devs; i++) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xml/domain_def.h"
+#include "xml/snapshot_priv.h"
 
 static int nonneg(int v)
 {
@@ -47,17 +48,6 @@ void vsnap__domain_format_address(vsnap__xmlbuf *buf, const vsnap_domain_address
 	vsnap__xmlbuf_element(buf, "address", &attrs, NULL);
 }
 
-static const char *snapshot_name(int location)
-{
-	switch (location) {
-	case VSNAP_SNAPSHOT_LOCATION_NO: return "no";
-	case VSNAP_SNAPSHOT_LOCATION_INTERNAL: return "internal";
-	case VSNAP_SNAPSHOT_LOCATION_EXTERNAL: return "external";
-	case VSNAP_SNAPSHOT_LOCATION_MANUAL: return "manual";
-	default: return NULL;
-	}
-}
-
 /* An element with only attributes (left out when it has none). */
 static void attrs_element(vsnap__xmlbuf *buf, const char *name, const char *a1, const char *v1,
 	const char *a2, const char *v2)
@@ -83,7 +73,7 @@ static void format_disk(vsnap__xmlbuf *buf, const vsnap_domain_disk_def *disk)
 	vsnap__xmlbuf_attr(&attrs, "device", disk->device ? disk->device : "disk");
 	/* libvirt does not repeat snapshot='no' on a read-only disk (implied there). */
 	if (!(disk->snapshot == VSNAP_SNAPSHOT_LOCATION_NO && disk->readonly))
-		vsnap__xmlbuf_attr(&attrs, "snapshot", snapshot_name(disk->snapshot));
+		vsnap__xmlbuf_attr(&attrs, "snapshot", vsnap__snapshot_location_name(disk->snapshot));
 
 	vsnap__xmlbuf_init(&sub, 0);
 	vsnap__xmlbuf_attr(&sub, "name", disk->driver_name);

@@ -11,21 +11,11 @@
 #include <sys/random.h>
 
 #include "core/error.h"
+#include "core/util.h"
 #include "xml/xmlutil.h"
 
 /* The largest CPU number accepted in a cpuset (libvirt's limit for a domain's CPU mask). */
 #define CPUSET_MAX 8192
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static int is_space(char c)
 {
@@ -53,9 +43,9 @@ int vsnap__domain_uuid_canon(char out[37], const char *text)
 			p++;
 			continue;
 		}
-		if (hexval(p[0]) < 0 || hexval(p[1]) < 0)
+		if (vsnap__hex_digit(p[0]) < 0 || vsnap__hex_digit(p[1]) < 0)
 			return -1;
-		raw[i++] = (unsigned char)(hexval(p[0]) << 4 | hexval(p[1]));
+		raw[i++] = (unsigned char)(vsnap__hex_digit(p[0]) << 4 | vsnap__hex_digit(p[1]));
 		p += 2;
 	}
 	while (*p) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/util.h"
 
 /* Indexed by vsnap_snapshot_state_t: libvirt's virDomainSnapshotState names. */
 static const char *const state_names[] = {
@@ -88,18 +89,6 @@ void vsnap__snapshot_def_free(vsnap_snapshot_def *def)
 	free(def);
 }
 
-/* strdup that treats NULL as NULL; sets *failed on allocation failure. */
-static char *dup_or_null(const char *s, int *failed)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	if (!(d = strdup(s)))
-		*failed = 1;
-	return d;
-}
-
 int vsnap__snapshot_def_copy(vsnap_snapshot_def **out, const vsnap_snapshot_def *src)
 {
 	vsnap_snapshot_def *def;
@@ -108,19 +97,19 @@ int vsnap__snapshot_def_copy(vsnap_snapshot_def **out, const vsnap_snapshot_def 
 	*out = NULL;
 	if (!(def = vsnap__snapshot_def_new()))
 		return VSNAP_ENOMEM;
-	def->name = dup_or_null(src->name, &failed);
-	def->description = dup_or_null(src->description, &failed);
+	vsnap__str_copy(&def->name, src->name, &failed);
+	vsnap__str_copy(&def->description, src->description, &failed);
 	def->state = src->state;
 	def->creation_time = src->creation_time;
-	def->parent = dup_or_null(src->parent, &failed);
+	vsnap__str_copy(&def->parent, src->parent, &failed);
 	def->memory = src->memory;
-	def->memory_file = dup_or_null(src->memory_file, &failed);
-	def->domain_xml = dup_or_null(src->domain_xml, &failed);
-	def->id = dup_or_null(src->id, &failed);
+	vsnap__str_copy(&def->memory_file, src->memory_file, &failed);
+	vsnap__str_copy(&def->domain_xml, src->domain_xml, &failed);
+	vsnap__str_copy(&def->id, src->id, &failed);
 	def->quiesced = src->quiesced;
 	def->is_current = src->is_current;
-	def->inactive_domain_xml = dup_or_null(src->inactive_domain_xml, &failed);
-	def->cookie_xml = dup_or_null(src->cookie_xml, &failed);
+	vsnap__str_copy(&def->inactive_domain_xml, src->inactive_domain_xml, &failed);
+	vsnap__str_copy(&def->cookie_xml, src->cookie_xml, &failed);
 	if (src->ndisks) {
 		if (!(def->disks = calloc(src->ndisks, sizeof(*def->disks)))) {
 			failed = 1;
@@ -130,11 +119,11 @@ int vsnap__snapshot_def_copy(vsnap_snapshot_def **out, const vsnap_snapshot_def 
 				const vsnap_snapshot_disk_def *s = &src->disks[i];
 				vsnap_snapshot_disk_def *d = &def->disks[i];
 
-				d->name = dup_or_null(s->name, &failed);
+				vsnap__str_copy(&d->name, s->name, &failed);
 				d->location = s->location;
-				d->source_file = dup_or_null(s->source_file, &failed);
-				d->driver_type = dup_or_null(s->driver_type, &failed);
-				d->source_type = dup_or_null(s->source_type, &failed);
+				vsnap__str_copy(&d->source_file, s->source_file, &failed);
+				vsnap__str_copy(&d->driver_type, s->driver_type, &failed);
+				vsnap__str_copy(&d->source_type, s->source_type, &failed);
 			}
 		}
 	}

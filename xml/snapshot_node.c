@@ -1,99 +1,45 @@
 /*
- * Safe XML reading and libvirt-style writing of element subtrees (<domain> and friends are
- * kept as text in the snapshot model; this is how that text is produced and nested).
+ * libvirt-style writing of element subtrees (<domain> and friends are kept as text in the
+ * snapshot model; this is how that text is produced and nested). Reading is xmlutil.h's.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "xml/snapshot_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/parser.h>
 
 #include "core/error.h"
+#include "xml/xmlutil.h"
 
-int vsnap__snapshot_xml_read(xmlDoc **out, const char *xml, const char *what)
-{
-	xmlParserCtxt *ctxt = NULL;
-	xmlDoc *doc = NULL;
-	size_t len;
-	int rc = 0;
-
-	*out = NULL;
-	len = strlen(xml);
-	if (len > (size_t)0x7fffffff)
-		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s: document too large",
-			what);
-	if (!(ctxt = xmlNewParserCtxt()))
-		return vsnap__error_oom();
-	/* NOERROR/NOWARNING: libxml2 must not print; the error is read back from the context.
-	 * No NOENT: entities are never substituted. NONET: no network fetches. */
-	doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL,
-		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-	if (!doc || !ctxt->wellFormed) {
-		const xmlError *err = xmlCtxtGetLastError(ctxt);
-		char msg[256] = "not well-formed";
-		int line = 0;
-
-		if (err && err->message) {
-			size_t n;
-
-			snprintf(msg, sizeof(msg), "%s", err->message);
-			n = strlen(msg);
-			while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-				msg[--n] = '\0';
-			line = err->line;
-		}
-		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s line %d: %s", what,
-			line, msg);
-		goto cleanup;
-	}
-	if (doc->intSubset || doc->extSubset) {
-		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML,
-			"%s line %ld: a DOCTYPE is not accepted", what,
-			doc->intSubset ? xmlGetLineNo((xmlNode *)doc->intSubset) : 1L);
-		goto cleanup;
-	}
-	if (!xmlDocGetRootElement(doc)) {
-		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s: no root element", what);
-		goto cleanup;
-	}
-	*out = doc;
-	doc = NULL;
-cleanup:
-	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(ctxt);
-	return rc;
-}
-
-static void write_qname(vsnap_sbuf *buf, const xmlNs *ns, const xmlChar *name)
+static void write_qname(vsnap__strbuf *buf, const xmlNs *ns, const xmlChar *name)
 {
 	if (ns && ns->prefix) {
-		vsnap__sbuf_puts(buf, (const char *)ns->prefix);
-		vsnap__sbuf_puts(buf, ":");
+		vsnap__strbuf_append(buf, (const char *)ns->prefix);
+		vsnap__strbuf_append(buf, ":");
 	}
-	vsnap__sbuf_puts(buf, (const char *)name);
+	vsnap__strbuf_append(buf, (const char *)name);
 }
 
 /* Attributes, then namespace declarations, the order libvirt writes <domain type='kvm'
  * xmlns:qemu='...'> in. */
-static void write_attrs(vsnap_sbuf *buf, const xmlNode *node)
+static void write_attrs(vsnap__strbuf *buf, const xmlNode *node)
 {
 	for (const xmlAttr *a = node->properties; a; a = a->next) {
-		vsnap__sbuf_puts(buf, " ");
+		vsnap__strbuf_append(buf, " ");
 		write_qname(buf, a->ns, a->name);
-		vsnap__sbuf_puts(buf, "='");
+		vsnap__strbuf_append(buf, "='");
 		for (const xmlNode *t = a->children; t; t = t->next)
 			if (t->content)
-				vsnap__sbuf_escape(buf, (const char *)t->content);
-		vsnap__sbuf_puts(buf, "'");
+				vsnap__xml_escape(buf, (const char *)t->content, VSNAP__XML_ESC_LIBVIRT);
+		vsnap__strbuf_append(buf, "'");
 	}
 	for (const xmlNs *ns = node->nsDef; ns; ns = ns->next) {
-		vsnap__sbuf_puts(buf, ns->prefix ? " xmlns:" : " xmlns");
+		vsnap__strbuf_append(buf, ns->prefix ? " xmlns:" : " xmlns");
 		if (ns->prefix)
-			vsnap__sbuf_puts(buf, (const char *)ns->prefix);
-		vsnap__sbuf_puts(buf, "='");
-		vsnap__sbuf_escape(buf, ns->href ? (const char *)ns->href : "");
-		vsnap__sbuf_puts(buf, "'");
+			vsnap__strbuf_append(buf, (const char *)ns->prefix);
+		vsnap__strbuf_append(buf, "='");
+		vsnap__xml_escape(buf, ns->href ? (const char *)ns->href : "", VSNAP__XML_ESC_LIBVIRT);
+		vsnap__strbuf_append(buf, "'");
 	}
 }
 
@@ -123,7 +69,7 @@ static int is_blank(const xmlChar *s)
  * A subtree cut out of its document must carry the namespace declarations it inherited
  * (<domain> using a prefix declared on <domainsnapshot>), or its text would not parse alone.
  */
-static void write_inherited_ns(vsnap_sbuf *buf, const xmlNode *node)
+static void write_inherited_ns(vsnap__strbuf *buf, const xmlNode *node)
 {
 	xmlNs **list;
 
@@ -140,24 +86,24 @@ static void write_inherited_ns(vsnap_sbuf *buf, const xmlNode *node)
 				shadowed = 1;
 		if (shadowed || (list[i]->prefix && xmlStrEqual(list[i]->prefix, BAD_CAST "xml")))
 			continue;
-		vsnap__sbuf_puts(buf, list[i]->prefix ? " xmlns:" : " xmlns");
+		vsnap__strbuf_append(buf, list[i]->prefix ? " xmlns:" : " xmlns");
 		if (list[i]->prefix)
-			vsnap__sbuf_puts(buf, (const char *)list[i]->prefix);
-		vsnap__sbuf_puts(buf, "='");
-		vsnap__sbuf_escape(buf, list[i]->href ? (const char *)list[i]->href : "");
-		vsnap__sbuf_puts(buf, "'");
+			vsnap__strbuf_append(buf, (const char *)list[i]->prefix);
+		vsnap__strbuf_append(buf, "='");
+		vsnap__xml_escape(buf, list[i]->href ? (const char *)list[i]->href : "", VSNAP__XML_ESC_LIBVIRT);
+		vsnap__strbuf_append(buf, "'");
 	}
 	xmlFree(list);
 }
 
-static void write_elem(vsnap_sbuf *buf, const xmlNode *node, size_t indent, int top);
+static void write_elem(vsnap__strbuf *buf, const xmlNode *node, size_t indent, int top);
 
-void vsnap__snapshot_node_write(vsnap_sbuf *buf, const xmlNode *node, size_t indent)
+void vsnap__snapshot_node_write(vsnap__strbuf *buf, const xmlNode *node, size_t indent)
 {
 	write_elem(buf, node, indent, 1);
 }
 
-static void write_elem(vsnap_sbuf *buf, const xmlNode *node, size_t indent, int top)
+static void write_elem(vsnap__strbuf *buf, const xmlNode *node, size_t indent, int top)
 {
 	int has_elements = 0, has_text = 0;
 
@@ -168,8 +114,8 @@ static void write_elem(vsnap_sbuf *buf, const xmlNode *node, size_t indent, int 
 			!(is_blank(c->content) && strchr((const char *)c->content, '\n')))
 			has_text = 1;   /* a newline in blanks is layout, not a value */
 	}
-	vsnap__sbuf_indent(buf, indent);
-	vsnap__sbuf_puts(buf, "<");
+	vsnap__strbuf_append_chars(buf, ' ', indent);
+	vsnap__strbuf_append(buf, "<");
 	write_qname(buf, node->ns, node->name);
 	write_attrs(buf, node);
 	if (top)
@@ -177,15 +123,15 @@ static void write_elem(vsnap_sbuf *buf, const xmlNode *node, size_t indent, int 
 	if (!has_elements) {
 		/* Leaf: all of its text on one line, like libvirt's "<x>%s</x>\n". */
 		if (!has_text) {
-			vsnap__sbuf_puts(buf, "/>\n");
+			vsnap__strbuf_append(buf, "/>\n");
 			return;
 		}
-		vsnap__sbuf_puts(buf, ">");
+		vsnap__strbuf_append(buf, ">");
 		for (const xmlNode *c = node->children; c; c = c->next)
 			if (is_text(c) && c->content)
-				vsnap__sbuf_escape(buf, (const char *)c->content);
+				vsnap__xml_escape(buf, (const char *)c->content, VSNAP__XML_ESC_LIBVIRT);
 	} else {
-		vsnap__sbuf_puts(buf, ">\n");
+		vsnap__strbuf_append(buf, ">\n");
 		for (const xmlNode *c = node->children; c; c = c->next) {
 			if (c->type == XML_ELEMENT_NODE) {
 				write_elem(buf, c, indent + 2, 0);
@@ -201,28 +147,28 @@ static void write_elem(vsnap_sbuf *buf, const xmlNode *node, size_t indent, int 
 				while (len && is_blank_char(t[len - 1]))
 					len--;
 				if (!(trimmed = strndup(t, len))) {
-					buf->oom = 1;
+					vsnap__strbuf_set_oom(buf);
 					return;
 				}
-				vsnap__sbuf_indent(buf, indent + 2);
-				vsnap__sbuf_escape(buf, trimmed);
-				vsnap__sbuf_puts(buf, "\n");
+				vsnap__strbuf_append_chars(buf, ' ', indent + 2);
+				vsnap__xml_escape(buf, trimmed, VSNAP__XML_ESC_LIBVIRT);
+				vsnap__strbuf_append(buf, "\n");
 				free(trimmed);
 			}
 		}
-		vsnap__sbuf_indent(buf, indent);
+		vsnap__strbuf_append_chars(buf, ' ', indent);
 	}
-	vsnap__sbuf_puts(buf, "</");
+	vsnap__strbuf_append(buf, "</");
 	write_qname(buf, node->ns, node->name);
-	vsnap__sbuf_puts(buf, ">\n");
+	vsnap__strbuf_append(buf, ">\n");
 }
 
-int vsnap__snapshot_xml_nest(vsnap_sbuf *buf, const char *xml, size_t indent, const char *what)
+int vsnap__snapshot_xml_nest(vsnap__strbuf *buf, const char *xml, size_t indent, const char *what)
 {
 	xmlDoc *doc = NULL;
 	int rc;
 
-	if ((rc = vsnap__snapshot_xml_read(&doc, xml, what)) < 0)
+	if ((rc = vsnap__xml_read(&doc, xml, what)) < 0)
 		return rc;
 	vsnap__snapshot_node_write(buf, xmlDocGetRootElement(doc), indent);
 	xmlFreeDoc(doc);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "xml/xmlutil.h"
 
 typedef struct {
 	unsigned int flags;
@@ -57,50 +58,37 @@ static const xmlNode *first_child(const xmlNode *n, const char *name)
 	return NULL;
 }
 
-/* Attribute value as a malloc'd string (NULL when absent); -1 only on OOM. */
-static int attr(char **out, const xmlNode *n, const char *name)
-{
-	xmlChar *v = xmlGetNoNsProp((xmlNode *)n, (const xmlChar *)name);
-
-	*out = NULL;
-	if (!v)
-		return 0;
-	*out = strdup((const char *)v);
-	xmlFree(v);
-	return *out ? 0 : vsnap__error_oom();
-}
-
 /*
  * The text of a text-only element, NULL when empty (libvirt's virXPathString gives NULL for
  * an empty string). An element inside is an error.
  */
 static int text(char **out, const xmlNode *n)
 {
-	vsnap_sbuf buf = VSNAP_SBUF_INIT;
+	vsnap__strbuf buf = VSNAP__STRBUF_INIT;
 	int rc;
 
 	*out = NULL;
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		if (c->type == XML_ELEMENT_NODE) {
-			vsnap__sbuf_clear(&buf);
+			vsnap__strbuf_clear(&buf);
 			return perr(c, "<%s> must hold text, not <%s>", (const char *)n->name,
 				(const char *)c->name);
 		}
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
-			vsnap__sbuf_puts(&buf, (const char *)c->content);
+			vsnap__strbuf_append(&buf, (const char *)c->content);
 	}
 	if (!buf.len && !buf.oom)
 		return 0;
-	rc = vsnap__sbuf_detach(out, &buf);
+	rc = vsnap__strbuf_detach(out, &buf);
 	return rc;
 }
 
 static int serialize(char **out, const xmlNode *n)
 {
-	vsnap_sbuf buf = VSNAP_SBUF_INIT;
+	vsnap__strbuf buf = VSNAP__STRBUF_INIT;
 
 	vsnap__snapshot_node_write(&buf, n, 0);
-	return vsnap__sbuf_detach(out, &buf);
+	return vsnap__strbuf_detach(out, &buf);
 }
 
 /* Strict decimal long long, surrounding blanks allowed. */
@@ -180,7 +168,7 @@ static int parse_memory_elem(vsnap_snapshot_def *def, const xmlNode *n)
 	char *snap = NULL;
 	int rc;
 
-	if ((rc = attr(&snap, n, "snapshot")) < 0 || (rc = attr(&def->memory_file, n, "file")) < 0)
+	if ((rc = vsnap__xml_prop(&snap, n, "snapshot")) < 0 || (rc = vsnap__xml_prop(&def->memory_file, n, "file")) < 0)
 		goto cleanup;
 	if (snap) {
 		int loc = vsnap__snapshot_location_parse(snap);
@@ -231,9 +219,9 @@ static int parse_disk_source(vsnap_snapshot_disk_def *d, const xmlNode *n)
 	int rc = 0;
 
 	if (src)
-		rc = attr(&d->source_file, src, d->source_type ? "dev" : "file");
+		rc = vsnap__xml_prop(&d->source_file, src, d->source_type ? "dev" : "file");
 	if (rc == 0 && drv)
-		rc = attr(&d->driver_type, drv, "type");
+		rc = vsnap__xml_prop(&d->driver_type, drv, "type");
 	if (rc < 0)
 		return rc;
 	if (d->driver_type && !*d->driver_type)
@@ -248,11 +236,11 @@ static int parse_disk(vsnap_snapshot_disk_def *d, const xmlNode *n)
 	char *snap = NULL, *type = NULL;
 	int rc;
 
-	if ((rc = attr(&d->name, n, "name")) < 0)
+	if ((rc = vsnap__xml_prop(&d->name, n, "name")) < 0)
 		return rc;
 	if (!d->name || !*d->name)
 		return perr(n, "<disk> has no 'name' attribute");
-	if ((rc = attr(&snap, n, "snapshot")) < 0 || (rc = attr(&type, n, "type")) < 0)
+	if ((rc = vsnap__xml_prop(&snap, n, "snapshot")) < 0 || (rc = vsnap__xml_prop(&type, n, "type")) < 0)
 		goto cleanup;
 	if (snap && (d->location = vsnap__snapshot_location_parse(snap)) < 0) {
 		d->location = 0;
@@ -411,7 +399,7 @@ int vsnap__snapshot_def_parse(vsnap_snapshot_def **out, const char *xml, unsigne
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
 			"snapshot XML parse: invalid flags 0x%x", flags);
 	ps.redefine = !!(flags & VSNAP_SNAPSHOT_PARSE_REDEFINE);
-	if ((rc = vsnap__snapshot_xml_read(&doc, xml, "snapshot XML")) < 0)
+	if ((rc = vsnap__xml_read(&doc, xml, "snapshot XML")) < 0)
 		return rc;
 	root = xmlDocGetRootElement(doc);
 	if (!is_elem(root, "domainsnapshot")) {

@@ -1,19 +1,77 @@
 /*
- * xmlbuf.c: the indenting, escaping text builder of the XML formatters (see xmlbuf.h).
+ * xmlbuf.c: libvirt-style XML writing on core/strbuf.h (see xmlbuf.h).
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "xml/xmlbuf.h"
 
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "core/error.h"
+/* What byte `c` becomes: NULL to keep it, "" to drop it, else an entity. */
+static const char *replacement(unsigned char c, vsnap__xml_esc how)
+{
+	switch (c) {
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '&': return "&amp;";
+	case '\'': return "&apos;";
+	case '"': return "&quot;";
+	case '\r': return how == VSNAP__XML_ESC_LIBVIRT ? NULL : "&#13;";
+	case '\n': return how == VSNAP__XML_ESC_ATTR ? "&#10;" : NULL;
+	case '\t': return how == VSNAP__XML_ESC_ATTR ? "&#9;" : NULL;
+	default:
+		if (c >= 0x20)
+			return NULL;
+		/* libvirt keeps 0x1a-0x1f (its list stops at 0x19); they are not valid XML. */
+		if (how == VSNAP__XML_ESC_LIBVIRT && c > 0x19)
+			return NULL;
+		return "";
+	}
+}
+
+void vsnap__xml_escape(vsnap__strbuf *out, const char *text, vsnap__xml_esc how)
+{
+	const char *run = text;
+	const char *p;
+
+	/* Copies runs of kept bytes in one go. */
+	for (p = text; *p; p++) {
+		const char *rep = replacement((unsigned char)*p, how);
+
+		if (!rep)
+			continue;
+		vsnap__strbuf_append_n(out, run, (size_t)(p - run));
+		vsnap__strbuf_append(out, rep);
+		run = p + 1;
+	}
+	vsnap__strbuf_append_n(out, run, (size_t)(p - run));
+}
+
+void vsnap__xml_attr(vsnap__strbuf *out, const char *name, const char *value,
+	vsnap__xml_esc how)
+{
+	if (!value)
+		return;
+	vsnap__strbuf_appendf(out, " %s='", name);
+	vsnap__xml_escape(out, value, how);
+	vsnap__strbuf_append(out, "'");
+}
+
+void vsnap__xml_text_element(vsnap__strbuf *out, size_t indent, const char *name,
+	const char *attrs, const char *text, vsnap__xml_esc how)
+{
+	if (!text)
+		return;
+	vsnap__strbuf_append_chars(out, ' ', indent);
+	vsnap__strbuf_appendf(out, "<%s%s>", name, attrs ? attrs : "");
+	vsnap__xml_escape(out, text, how);
+	vsnap__strbuf_appendf(out, "</%s>\n", name);
+}
 
 void vsnap__xmlbuf_init(vsnap__xmlbuf *buf, int indent)
 {
-	memset(buf, 0, sizeof(*buf));
+	vsnap__strbuf empty = VSNAP__STRBUF_INIT;
+
+	buf->str = empty;
 	buf->indent = indent;
 }
 
@@ -24,70 +82,18 @@ void vsnap__xmlbuf_init_child(vsnap__xmlbuf *child, const vsnap__xmlbuf *parent)
 
 void vsnap__xmlbuf_clear(vsnap__xmlbuf *buf)
 {
-	free(buf->data);
-	buf->data = NULL;
-	buf->len = buf->cap = 0;
-	buf->failed = 0;
+	vsnap__strbuf_clear(&buf->str);
 }
 
-/* Makes room for `extra` more bytes plus the terminating NUL. */
-static int grow(vsnap__xmlbuf *buf, size_t extra)
+const char *vsnap__xmlbuf_cstr(const vsnap__xmlbuf *buf)
 {
-	size_t want, cap;
-	char *data;
-
-	if (buf->failed)
-		return -1;
-	if (extra > ((size_t)-1) / 2 - buf->len) {
-		buf->failed = 1;
-		return -1;
-	}
-	want = buf->len + extra + 1;
-	if (want <= buf->cap)
-		return 0;
-	cap = buf->cap ? buf->cap : 256;
-	while (cap < want)
-		cap *= 2;
-	data = realloc(buf->data, cap);
-	if (!data) {
-		buf->failed = 1;
-		return -1;
-	}
-	buf->data = data;
-	buf->cap = cap;
-	return 0;
+	return vsnap__strbuf_cstr(&buf->str);
 }
 
-static void add_n(vsnap__xmlbuf *buf, const char *text, size_t n)
+void vsnap__xmlbuf_adopt_failure(vsnap__xmlbuf *buf, const vsnap__xmlbuf *part)
 {
-	if (n == 0 || grow(buf, n) < 0)
-		return;
-	memcpy(buf->data + buf->len, text, n);
-	buf->len += n;
-	buf->data[buf->len] = '\0';
-}
-
-void vsnap__xmlbuf_add(vsnap__xmlbuf *buf, const char *text)
-{
-	add_n(buf, text, strlen(text));
-}
-
-static void vprintf_(vsnap__xmlbuf *buf, const char *fmt, va_list ap)
-{
-	va_list copy;
-	int n;
-
-	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	if (n < 0) {
-		buf->failed = 1;
-		return;
-	}
-	if (grow(buf, (size_t)n) < 0)
-		return;
-	vsnprintf(buf->data + buf->len, (size_t)n + 1, fmt, ap);
-	buf->len += (size_t)n;
+	if (part->str.oom)
+		vsnap__strbuf_set_oom(&buf->str);
 }
 
 void vsnap__xmlbuf_printf(vsnap__xmlbuf *buf, const char *fmt, ...)
@@ -95,77 +101,29 @@ void vsnap__xmlbuf_printf(vsnap__xmlbuf *buf, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintf_(buf, fmt, ap);
+	vsnap__strbuf_vappendf(&buf->str, fmt, ap);
 	va_end(ap);
-}
-
-/*
- * As libvirt's escaping, plus: a carriage return anywhere, and tab/newline inside attribute
- * values, are written as character references, because an XML parser would otherwise turn
- * them into a newline or a space and the text would not read back as it was.
- */
-static void escape(vsnap__xmlbuf *buf, const char *text, int in_attr)
-{
-	const char *run = text;
-	const char *p;
-
-	/* Copies runs of plain bytes in one go; specials are replaced, control bytes dropped. */
-	for (p = text; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		const char *rep = NULL;
-
-		switch (c) {
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '&': rep = "&amp;"; break;
-		case '\'': rep = "&apos;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\r': rep = "&#13;"; break;
-		case '\n': if (!in_attr) continue; rep = "&#10;"; break;
-		case '\t': if (!in_attr) continue; rep = "&#9;"; break;
-		default:
-			if (c >= 0x20)
-				continue;
-			rep = "";
-		}
-		add_n(buf, run, (size_t)(p - run));
-		vsnap__xmlbuf_add(buf, rep);
-		run = p + 1;
-	}
-	add_n(buf, run, (size_t)(p - run));
-}
-
-void vsnap__xmlbuf_escape(vsnap__xmlbuf *buf, const char *text)
-{
-	escape(buf, text, 0);
 }
 
 void vsnap__xmlbuf_attr(vsnap__xmlbuf *attrs, const char *name, const char *value)
 {
-	if (!value)
-		return;
-	vsnap__xmlbuf_printf(attrs, " %s='", name);
-	escape(attrs, value, 1);
-	vsnap__xmlbuf_add(attrs, "'");
+	vsnap__xml_attr(&attrs->str, name, value, VSNAP__XML_ESC_ATTR);
 }
 
 void vsnap__xmlbuf_attr_ll(vsnap__xmlbuf *attrs, const char *name, long long value)
 {
-	vsnap__xmlbuf_printf(attrs, " %s='%lld'", name, value);
+	vsnap__strbuf_appendf(&attrs->str, " %s='%lld'", name, value);
 }
 
 void vsnap__xmlbuf_attr_ull(vsnap__xmlbuf *attrs, const char *name, unsigned long long value)
 {
-	vsnap__xmlbuf_printf(attrs, " %s='%llu'", name, value);
+	vsnap__strbuf_appendf(&attrs->str, " %s='%llu'", name, value);
 }
 
 static void indent(vsnap__xmlbuf *buf)
 {
-	if (buf->indent > 0 && grow(buf, (size_t)buf->indent) == 0) {
-		memset(buf->data + buf->len, ' ', (size_t)buf->indent);
-		buf->len += (size_t)buf->indent;
-		buf->data[buf->len] = '\0';
-	}
+	if (buf->indent > 0)
+		vsnap__strbuf_append_chars(&buf->str, ' ', (size_t)buf->indent);
 }
 
 void vsnap__xmlbuf_line(vsnap__xmlbuf *buf, const char *fmt, ...)
@@ -174,42 +132,40 @@ void vsnap__xmlbuf_line(vsnap__xmlbuf *buf, const char *fmt, ...)
 
 	indent(buf);
 	va_start(ap, fmt);
-	vprintf_(buf, fmt, ap);
+	vsnap__strbuf_vappendf(&buf->str, fmt, ap);
 	va_end(ap);
-	vsnap__xmlbuf_add(buf, "\n");
+	vsnap__strbuf_append(&buf->str, "\n");
 }
 
 void vsnap__xmlbuf_text_element(vsnap__xmlbuf *buf, const char *name, const char *attrs,
 	const char *text)
 {
-	if (!text)
-		return;
-	indent(buf);
-	vsnap__xmlbuf_printf(buf, "<%s%s>", name, attrs ? attrs : "");
-	vsnap__xmlbuf_escape(buf, text);
-	vsnap__xmlbuf_printf(buf, "</%s>\n", name);
+	vsnap__xml_text_element(&buf->str, buf->indent > 0 ? (size_t)buf->indent : 0, name, attrs,
+		text, VSNAP__XML_ESC_TEXT);
 }
 
 void vsnap__xmlbuf_element(vsnap__xmlbuf *buf, const char *name, vsnap__xmlbuf *attrs,
 	vsnap__xmlbuf *children)
 {
-	int has_attrs = attrs && attrs->len > 0;
-	int has_children = children && children->len > 0;
+	int has_attrs = attrs && attrs->str.len > 0;
+	int has_children = children && children->str.len > 0;
 
-	if ((attrs && attrs->failed) || (children && children->failed))
-		buf->failed = 1;
+	if (attrs)
+		vsnap__xmlbuf_adopt_failure(buf, attrs);
+	if (children)
+		vsnap__xmlbuf_adopt_failure(buf, children);
 	if (has_attrs || has_children) {
 		indent(buf);
-		vsnap__xmlbuf_printf(buf, "<%s", name);
+		vsnap__strbuf_appendf(&buf->str, "<%s", name);
 		if (has_attrs)
-			add_n(buf, attrs->data, attrs->len);
+			vsnap__strbuf_append_n(&buf->str, attrs->str.ptr, attrs->str.len);
 		if (has_children) {
-			vsnap__xmlbuf_add(buf, ">\n");
-			add_n(buf, children->data, children->len);
+			vsnap__strbuf_append(&buf->str, ">\n");
+			vsnap__strbuf_append_n(&buf->str, children->str.ptr, children->str.len);
 			indent(buf);
-			vsnap__xmlbuf_printf(buf, "</%s>\n", name);
+			vsnap__strbuf_appendf(&buf->str, "</%s>\n", name);
 		} else {
-			vsnap__xmlbuf_add(buf, "/>\n");
+			vsnap__strbuf_append(&buf->str, "/>\n");
 		}
 	}
 	if (attrs)
@@ -218,15 +174,19 @@ void vsnap__xmlbuf_element(vsnap__xmlbuf *buf, const char *name, vsnap__xmlbuf *
 		vsnap__xmlbuf_clear(children);
 }
 
+void vsnap__xmlbuf_text_element_attrs(vsnap__xmlbuf *buf, const char *name,
+	vsnap__xmlbuf *attrs, const char *text)
+{
+	if (!text) {
+		vsnap__xmlbuf_element(buf, name, attrs, NULL);
+		return;
+	}
+	vsnap__xmlbuf_text_element(buf, name, vsnap__xmlbuf_cstr(attrs), text);
+	vsnap__xmlbuf_adopt_failure(buf, attrs);
+	vsnap__xmlbuf_clear(attrs);
+}
+
 int vsnap__xmlbuf_finish(vsnap__xmlbuf *buf, char **out)
 {
-	if (buf->failed || grow(buf, 0) < 0) {
-		vsnap__xmlbuf_clear(buf);
-		return vsnap__error_oom();
-	}
-	buf->data[buf->len] = '\0';
-	*out = buf->data;
-	buf->data = NULL;
-	buf->len = buf->cap = 0;
-	return 0;
+	return vsnap__strbuf_detach(out, &buf->str);
 }

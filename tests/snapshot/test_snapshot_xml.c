@@ -26,28 +26,34 @@ static void assert_text_equal(const char *got, const char *want)
 	}
 }
 
-/* Parses `in` in `mode`, formats, and compares with the fixture `out`. */
+/* Parses `in` in `mode`, formats it and compares with `want`. */
+static void format_is(const char *in, const char *want, unsigned int mode, int current)
+{
+	vsnap_snapshot_def *def = NULL;
+	char *got = NULL;
+
+	assert_vsnap_ok(vsnap__snapshot_def_parse(&def, in, mode, NOW));
+	assert_vsnap_ok(vsnap__snapshot_def_format(&got, def, 0, current));
+	assert_text_equal(got, want);
+	free(got);
+	vsnap__snapshot_def_free(def);
+}
+
+/* As format_is, and formatting is a fixed point: `want` parses back to itself. */
+static void formats_to(const char *in, const char *want, unsigned int mode, int current)
+{
+	format_is(in, want, mode, current);
+	format_is(want, want, mode, current);
+}
+
+/* formats_to with the fixture files `in` and `out`. */
 static void round_trip(const char *in, const char *out, unsigned int mode, int current)
 {
-	char *xml = read_fixture(in), *want = read_fixture(out), *got = NULL;
-	vsnap_snapshot_def *def = NULL;
+	char *xml = read_fixture(in), *want = read_fixture(out);
 
 	assert_non_null(xml);
 	assert_non_null(want);
-	assert_vsnap_ok(vsnap__snapshot_def_parse(&def, xml, mode, NOW));
-	assert_vsnap_ok(vsnap__snapshot_def_format(&got, def, 0, current));
-	assert_text_equal(got, want);
-	free(got);
-	got = NULL;
-
-	/* Formatting is a fixed point: the output parses back to the same output. */
-	vsnap__snapshot_def_free(def);
-	def = NULL;
-	assert_vsnap_ok(vsnap__snapshot_def_parse(&def, want, mode, NOW));
-	assert_vsnap_ok(vsnap__snapshot_def_format(&got, def, 0, current));
-	assert_text_equal(got, want);
-	free(got);
-	vsnap__snapshot_def_free(def);
+	formats_to(xml, want, mode, current);
 	free(xml);
 	free(want);
 }
@@ -163,15 +169,9 @@ static void test_snapshot_xml__inactive_domain_and_cookie(void **state)
 		"  <inactiveDomain type='kvm'>\n    <name>a</name>\n  </inactiveDomain>\n"
 		"  <cookie>\n    <cpu mode='custom'>\n      <model>Skylake</model>\n    </cpu>\n"
 		"  </cookie>\n</domainsnapshot>\n";
-	vsnap_snapshot_def *def = NULL;
-	char *got = NULL;
 
 	(void)state;
-	assert_vsnap_ok(vsnap__snapshot_def_parse(&def, in, VSNAP_SNAPSHOT_PARSE_REDEFINE, NOW));
-	assert_vsnap_ok(vsnap__snapshot_def_format(&got, def, 0, 0));
-	assert_text_equal(got, want);
-	free(got);
-	vsnap__snapshot_def_free(def);
+	formats_to(in, want, VSNAP_SNAPSHOT_PARSE_REDEFINE, 0);
 }
 
 static void test_snapshot_xml__domain_namespaces(void **state)
@@ -186,15 +186,9 @@ static void test_snapshot_xml__domain_namespaces(void **state)
 		"  <domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"
 		"    <name>a</name>\n    <qemu:commandline>\n      <qemu:arg value='-S'/>\n"
 		"    </qemu:commandline>\n  </domain>\n</domainsnapshot>\n";
-	vsnap_snapshot_def *def = NULL;
-	char *got = NULL;
 
 	(void)state;
-	assert_vsnap_ok(vsnap__snapshot_def_parse(&def, in, VSNAP_SNAPSHOT_PARSE_REDEFINE, NOW));
-	assert_vsnap_ok(vsnap__snapshot_def_format(&got, def, 0, 0));
-	assert_text_equal(got, want);
-	free(got);
-	vsnap__snapshot_def_free(def);
+	formats_to(in, want, VSNAP_SNAPSHOT_PARSE_REDEFINE, 0);
 }
 
 static void test_snapshot_xml__mixed_content_fixed_point(void **state)
@@ -207,20 +201,9 @@ static void test_snapshot_xml__mixed_content_fixed_point(void **state)
 		"  <creationTime>5</creationTime>\n  <memory snapshot='no'/>\n"
 		"  <domain type='kvm'>\n    stray &gt;\n    <name>a</name>\n  </domain>\n"
 		"</domainsnapshot>\n";
-	vsnap_snapshot_def *def = NULL;
-	char *got = NULL;
 
 	(void)state;
-	assert_vsnap_ok(vsnap__snapshot_def_parse(&def, in, VSNAP_SNAPSHOT_PARSE_REDEFINE, NOW));
-	assert_vsnap_ok(vsnap__snapshot_def_format(&got, def, 0, 0));
-	assert_text_equal(got, want);
-	vsnap__snapshot_def_free(def);
-	assert_vsnap_ok(vsnap__snapshot_def_parse(&def, got, VSNAP_SNAPSHOT_PARSE_REDEFINE, NOW));
-	free(got);
-	assert_vsnap_ok(vsnap__snapshot_def_format(&got, def, 0, 0));
-	assert_text_equal(got, want);
-	free(got);
-	vsnap__snapshot_def_free(def);
+	formats_to(in, want, VSNAP_SNAPSHOT_PARSE_REDEFINE, 0);
 }
 
 typedef struct {

@@ -1,0 +1,21 @@
+/*
+ * util.h: small string helpers every layer needs (one copy, so that hex decoding and NULL-safe
+ * copying behave the same in URIs, .vmx values and domain XML).
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef VSNAP_CORE_UTIL_H
+#define VSNAP_CORE_UTIL_H
+
+/* The value of hex digit `c` (0-9, a-f, A-F), or -1. Locale-independent. */
+int vsnap__hex_digit(int c);
+
+/* *out = a copy of `s`, or NULL when `s` is NULL. Returns 0, or VSNAP_ENOMEM (error set). */
+int vsnap__str_dup(char **out, const char *s);
+
+/*
+ * As vsnap__str_dup for deep copies that check once at the end: sets *failed (and raises
+ * VSNAP_ENOMEM) when the copy cannot be made, and leaves *failed alone otherwise.
+ */
+void vsnap__str_copy(char **out, const char *s, int *failed);
+
+#endif
