@@ -65,7 +65,7 @@ int esx_domain_get_info(vsnap_domain_info *out, vsnap_domain *dom)
 	int rc = esx_info_get(&info, dom->conn, dom->info.id);
 
 	if (rc)
-		return vsnap__error_prefix("VM '%s'", dom->info.name);
+		return vsnap_error_last()->code;
 	if ((rc = esx_vm_to_info(out, &info->vm, info->nroots > 0)))
 		return rc;
 	dom->info.state = out->state;
@@ -84,12 +84,12 @@ int esx_domain_get_xml(char **out, vsnap_domain *dom, unsigned int flags)
 	(void)flags;
 	vsnap_vmx_options_init(&vo, VSNAP_VMX_OPTIONS_VERSION);
 	if ((rc = esx_info_get(&info, dom->conn, dom->info.id)))
-		return vsnap__error_prefix("VM '%s'", dom->info.name);
+		return vsnap_error_last()->code;
 	if (!info->datacenter) {
 		/* A lookup read from a vpx host walks no datacenter: read the VM itself. */
 		esx_info_forget(priv);
 		if ((rc = esx_info_get(&info, dom->conn, dom->info.id)))
-			return vsnap__error_prefix("VM '%s'", dom->info.name);
+			return vsnap_error_last()->code;
 	}
 	if (!info->vm.vmx_path || !info->datacenter)
 		return vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_ESX,
@@ -107,11 +107,9 @@ int esx_domain_get_xml(char **out, vsnap_domain *dom, unsigned int flags)
 		info->vm.vmx_path);
 	esx_sync_requests(dom->conn);
 	if (rc)
-		vsnap__error_prefix("VM '%s': cannot download %s", dom->info.name,
-			info->vm.vmx_path);
+		vsnap__error_prefix("cannot download %s", info->vm.vmx_path);
 	else if ((rc = vsnap_vmx_to_domain_xml(out, NULL, vmx, len, &vo, 0)))
-		vsnap__error_prefix("VM '%s': cannot translate %s", dom->info.name,
-			info->vm.vmx_path);
+		vsnap__error_prefix("cannot translate %s", info->vm.vmx_path);
 	free(vmx);
 	free(dir);
 	return rc;

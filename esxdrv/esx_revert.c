@@ -62,7 +62,7 @@ int esx_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 			dom->info.name, snap->name);
 	/* The forest was read just before: the VM's power state comes with it. */
 	if ((rc = esx_info_get(&info, dom->conn, dom->info.id)))
-		return vsnap__error_prefix("VM '%s'", dom->info.name);
+		return vsnap_error_last()->code;
 	running = esx_power_to_domain_state(info->vm.power_state) == VSNAP_DOMAIN_RUNNING;
 	has_memory = snap->state == VSNAP_SNAPSHOT_RUNNING || snap->state == VSNAP_SNAPSHOT_PAUSED;
 	if (running && !has_memory && !(flags & VSNAP_SNAPSHOT_REVERT_FORCE))
@@ -72,13 +72,11 @@ int esx_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 			dom->info.name, snap->name, vsnap_snapshot_state_name(snap->state));
 	esx_info_forget(priv);
 	rc = vsnap__vs_snapshot_revert(priv->client, &ref, -1, NULL);
-	if (rc) {
-		vsnap__error_prefix("VM '%s': cannot revert to snapshot '%s' (%s)", dom->info.name,
-			snap->name, snap->id);
-	} else if (flags & (VSNAP_SNAPSHOT_REVERT_RUNNING | VSNAP_SNAPSHOT_REVERT_PAUSED)) {
+	/* On failure core names the domain and the snapshot, vsphere/ the MoRef and the fault. */
+	if (rc == 0 && (flags & (VSNAP_SNAPSHOT_REVERT_RUNNING | VSNAP_SNAPSHOT_REVERT_PAUSED))) {
 		rc = reach_state(dom, snap, (flags & VSNAP_SNAPSHOT_REVERT_RUNNING) ?
 			VSNAP_DOMAIN_RUNNING : VSNAP_DOMAIN_PAUSED);
-	} else {
+	} else if (rc == 0) {
 		/* What ESX does by itself (see the header comment). */
 		dom->info.state = snap->state == VSNAP_SNAPSHOT_RUNNING ? VSNAP_DOMAIN_RUNNING :
 			snap->state == VSNAP_SNAPSHOT_PAUSED ? VSNAP_DOMAIN_PAUSED : VSNAP_DOMAIN_SHUTOFF;

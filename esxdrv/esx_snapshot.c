@@ -16,7 +16,7 @@ int esx_snapshot_load(vsnap_forest_data *out, vsnap_domain *dom)
 	const vsnap_vs_vm_info *info = NULL;
 
 	if (esx_info_get(&info, dom->conn, dom->info.id))
-		return vsnap__error_prefix("VM '%s'", dom->info.name);
+		return vsnap_error_last()->code;
 	dom->info.state = esx_power_to_domain_state(info->vm.power_state);
 	return esx_forest_from_info(out, info);
 }
@@ -83,7 +83,7 @@ int esx_snapshot_create(char **name_out, vsnap_domain *dom, const vsnap_snapshot
 	int rc, state, memory, taken;
 
 	if ((rc = check_create_input(def, flags)))
-		return vsnap__error_prefix("VM '%s'", dom->info.name);
+		return vsnap_error_last()->code;
 	if (!name || !*name) {
 		/* libvirt's default name: the creation time in seconds. */
 		snprintf(gen, sizeof(gen), "%lld", (long long)time(NULL));
@@ -91,7 +91,7 @@ int esx_snapshot_create(char **name_out, vsnap_domain *dom, const vsnap_snapshot
 	}
 	/* The lookup just read the VM: its power state and tree come from that read. */
 	if ((rc = esx_info_get(&info, dom->conn, dom->info.id)))
-		return vsnap__error_prefix("VM '%s'", dom->info.name);
+		return vsnap_error_last()->code;
 	if ((taken = name_taken(info, name, NULL)) != 0)
 		return taken < 0 ? vsnap_error_last()->code :
 			vsnap__error_set(VSNAP_EEXISTS, VSNAP_ERRCLASS_SNAPSHOT,
@@ -107,12 +107,10 @@ int esx_snapshot_create(char **name_out, vsnap_domain *dom, const vsnap_snapshot
 	rc = vsnap__vs_snapshot_create(NULL, priv->client, &vm, wire, desc ? desc : "", memory,
 		(flags & VSNAP_SNAPSHOT_CREATE_QUIESCE) != 0);
 	free(wire);
-	if (rc)
-		vsnap__error_prefix("VM '%s': cannot create snapshot '%s'", dom->info.name, name);
-	else if ((flags & VSNAP_SNAPSHOT_CREATE_HALT) && state != VSNAP_DOMAIN_SHUTOFF) {
+	if (rc == 0 && (flags & VSNAP_SNAPSHOT_CREATE_HALT) && state != VSNAP_DOMAIN_SHUTOFF) {
 		if ((rc = vsnap__vs_vm_power(priv->client, &vm, VSNAP_VS_POWER_OFF)))
-			vsnap__error_prefix("VM '%s': snapshot '%s' was created, but powering "
-				"off (--halt) failed", dom->info.name, name);
+			vsnap__error_prefix("snapshot '%s' was created, but powering off (--halt) "
+				"failed", name);
 		else
 			dom->info.state = VSNAP_DOMAIN_SHUTOFF;
 	}
@@ -144,16 +142,15 @@ int esx_snapshot_delete(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 				continue;
 			ref = esx_snapshot_ref(c->id);
 			if ((rc = vsnap__vs_snapshot_remove(priv->client, &ref, 1, consolidate)))
-				vsnap__error_prefix("VM '%s': cannot delete snapshot '%s' (%s), a child "
-					"of '%s'", dom->info.name, c->name, c->id, snap->name);
+				vsnap__error_prefix("child snapshot '%s' (%s)", c->name, c->id);
 		}
 	} else {
 		vsnap_vs_moref ref = esx_snapshot_ref(snap->id);
 		int children = (flags & VSNAP_SNAPSHOT_DELETE_CHILDREN) != 0;
 
 		if ((rc = vsnap__vs_snapshot_remove(priv->client, &ref, children, consolidate)))
-			vsnap__error_prefix("VM '%s': cannot delete snapshot '%s' (%s)%s",
-				dom->info.name, snap->name, snap->id, children ? " and its children" : "");
+			vsnap__error_prefix("snapshot %s%s", snap->id,
+				children ? " and its children" : "");
 	}
 	esx_sync_requests(dom->conn);
 	return rc;
@@ -176,7 +173,7 @@ int esx_snapshot_edit(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 			return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
 				"VM '%s' snapshot '%s': the new name is empty", dom->info.name, snap->name);
 		if ((rc = esx_info_get(&info, dom->conn, dom->info.id)))
-			return vsnap__error_prefix("VM '%s'", dom->info.name);
+			return vsnap_error_last()->code;
 		if ((taken = name_taken(info, new_name, snap->id)) != 0)
 			return taken < 0 ? vsnap_error_last()->code :
 				vsnap__error_set(VSNAP_EEXISTS, VSNAP_ERRCLASS_SNAPSHOT,
@@ -188,9 +185,6 @@ int esx_snapshot_edit(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 	rc = vsnap__vs_snapshot_rename(priv->client, &ref, wire, new_description);
 	esx_sync_requests(dom->conn);
 	free(wire);
-	if (rc)
-		vsnap__error_prefix("VM '%s': cannot rename/re-describe snapshot '%s' (%s)",
-			dom->info.name, snap->name, snap->id);
 	return rc;
 }
 
@@ -205,8 +199,6 @@ int esx_snapshot_delete_all(vsnap_domain *dom, unsigned int flags)
 	rc = vsnap__vs_snapshot_remove_all(priv->client, &vm,
 		(flags & VSNAP_SNAPSHOT_DELETE_NO_CONSOLIDATE) ? 0 : -1);
 	esx_sync_requests(dom->conn);
-	if (rc)
-		vsnap__error_prefix("VM '%s': cannot delete all snapshots", dom->info.name);
 	return rc;
 }
 
@@ -215,7 +207,7 @@ int esx_needs_consolidation(int *out, vsnap_domain *dom)
 	const vsnap_vs_vm_info *info = NULL;
 
 	if (esx_info_get(&info, dom->conn, dom->info.id))
-		return vsnap__error_prefix("VM '%s'", dom->info.name);
+		return vsnap_error_last()->code;
 	if (info->vm.consolidation_needed < 0)
 		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_ESX,
 			"VM '%s': the server does not report runtime.consolidationNeeded "
@@ -235,7 +227,5 @@ int esx_consolidate(vsnap_domain *dom, unsigned int flags)
 	esx_info_forget(priv);
 	rc = vsnap__vs_vm_consolidate(priv->client, &vm);
 	esx_sync_requests(dom->conn);
-	if (rc)
-		vsnap__error_prefix("VM '%s': cannot consolidate its disks", dom->info.name);
 	return rc;
 }

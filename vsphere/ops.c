@@ -171,9 +171,12 @@ static int run_op(vsnap_vs_moref *result, vsnap_vs_client *c, struct op_arg *a)
 	if (!a->obj || !a->obj->value)
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
 			"%s: no object given", op_names[a->kind]);
-	if (a->kind == OP_CREATE || a->kind == OP_RENAME)
-		snprintf(what, sizeof(what), "%s '%s' (snapshot '%s')", a->obj->type,
+	if (a->kind == OP_CREATE)
+		snprintf(what, sizeof(what), "%s '%s' (new snapshot '%s')", a->obj->type,
 			a->obj->value, a->name ? a->name : "");
+	else if (a->kind == OP_RENAME && a->name)
+		snprintf(what, sizeof(what), "%s '%s' (new name '%s')", a->obj->type,
+			a->obj->value, a->name);
 	else
 		snprintf(what, sizeof(what), "%s '%s'", a->obj->type, a->obj->value);
 	if ((rc = vsnap__vs_invoke(c, op_names[a->kind], what, call_op, a, 0)) < 0)
