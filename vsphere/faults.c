@@ -185,7 +185,7 @@ int vsnap__vs_soap_error(vsnap_vs_client *c, const char *op, const char *what)
 	snprintf(ctx, sizeof(ctx), "%s on %s", op, what);
 	if (c->x.error_set)
 		return vsnap_error_last()->code;
-	if (!c->replay_dir && c->x.http_status == 0)
+	if (!c->replay_dir && (c->x.http_status == 0 || c->x.curl_code))
 		return vsnap__vs_transport_error(c, ctx);
 	if (soap->error == SOAP_FAULT && soap->fault) {
 		const struct SOAP_ENV__Detail *d = soap->fault->detail ? soap->fault->detail

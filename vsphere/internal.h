@@ -38,7 +38,12 @@ typedef struct {
 	char curl_msg[CURL_ERROR_SIZE];
 	int error_set;            /* a vsnap error is already set (replay mismatch, conversion) */
 	int performed;            /* the request went out (or was matched in replay) */
+	int too_large;            /* the reply crossed VSNAP_VS_MAX_RESPONSE: transfer aborted */
 } vsnap_vs_exchange;
+
+/* Replies (SOAP or GET) larger than this are refused instead of buffered: libcurl aborts the
+ * transfer once the announced Content-Length or the bytes received exceed it. */
+#define VSNAP_VS_MAX_RESPONSE (64L * 1024 * 1024)
 
 struct vsnap_vs_client {
 	struct soap *soap;
