@@ -229,6 +229,9 @@ int cli_connect(cli_ctx *ctx)
 	opts.timeout_ms = ctx->timeout_ms;
 	opts.record_dir = ctx->record_dir;
 	opts.replay_dir = ctx->replay_dir;
+	/* --debug: the driver's request log (secrets redacted) goes to stderr. */
+	if (ctx->debug)
+		opts.log_file = "/dev/stderr";
 	if (isatty(STDIN_FILENO))
 		opts.password_cb = prompt_password;
 	if (isatty(STDERR_FILENO) && !ctx->quiet && !ctx->json)

@@ -413,6 +413,9 @@ static int cmd_parent(cli_ctx *ctx, int argc, char **argv)
 	if (!p) {
 		fprintf(stderr, "error: snapshot '%s' has no parent\n", vsnap_snapshot_name(t.snap));
 		rc = CLI_ERROR;
+	} else if (ctx->json) {
+		json_snapshot(p);
+		printf("\n");
 	} else {
 		printf("%s\n", vsnap_snapshot_name(p));
 	}

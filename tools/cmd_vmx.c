@@ -24,7 +24,7 @@ static int emit(int rc, char *out, const char *what)
 
 /* vmx2xml FILE [--datastore-dir '[ds] dir'] [--datacenter-path P] [--missing-prefix P] */
 static int run_vmx2xml_common(const char *cmd, const char *file, const char *ds, const char *dc,
-	const char *missing)
+	const char *missing, int secrets)
 {
 	char *text, *out = NULL, *warn = NULL;
 	size_t len;
@@ -37,7 +37,9 @@ static int run_vmx2xml_common(const char *cmd, const char *file, const char *ds,
 	o.source_name = strcmp(file, "-") ? file : "<stdin>";
 	/* with a datastore directory we follow libvirt's offline conventions (docs/vmx-compat.md) */
 	o.missing_prefix = missing ? missing : (ds ? "missing" : NULL);
-	int rc = vsnap_vmx_to_domain_xml(&out, &warn, text, len, &o, 0);
+	/* The .vmx holds its secrets in clear already: show them unless asked not to. */
+	int rc = vsnap_vmx_to_domain_xml(&out, &warn, text, len, &o,
+		secrets ? VSNAP_VMX_XML_SECURE : 0);
 	free(text);
 	print_warnings(warn);
 	return emit(rc, out, cmd);
@@ -47,14 +49,15 @@ static int cmd_vmx2xml(cli_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx;
 	cli_opt opts[] = { { "datastore-dir", 1, NULL, 0 }, { "datacenter-path", 1, NULL, 0 },
-		{ "missing-prefix", 1, NULL, 0 } };
+		{ "missing-prefix", 1, NULL, 0 }, { "no-secrets", 0, NULL, 0 } };
 	char *pos[2];
-	int n = cli_parse(argv[0], argc, argv, opts, 3, pos, 2);
+	int n = cli_parse(argv[0], argc, argv, opts, 4, pos, 2);
 	if (n < 0)
 		return CLI_USAGE;
 	if (n != 1)
 		return cli_usage(argv[0], "expected one FILE ('-' for stdin)");
-	return run_vmx2xml_common(argv[0], pos[0], opts[0].value, opts[1].value, opts[2].value);
+	return run_vmx2xml_common(argv[0], pos[0], opts[0].value, opts[1].value, opts[2].value,
+		!opts[3].seen);
 }
 
 static int run_xml2vmx(const char *cmd, const char *file, int hw)
@@ -103,7 +106,7 @@ static int cmd_from_native(cli_ctx *ctx, int argc, char **argv)
 		return CLI_USAGE;
 	if (n != 2 || strcmp(pos[0], "vmware-vmx"))
 		return cli_usage(argv[0], "expected 'vmware-vmx FILE'");
-	return run_vmx2xml_common(argv[0], pos[1], NULL, NULL, NULL);
+	return run_vmx2xml_common(argv[0], pos[1], NULL, NULL, NULL, 1);
 }
 
 static int cmd_to_native(cli_ctx *ctx, int argc, char **argv)
@@ -142,9 +145,9 @@ static int cmd_vmsd2xml(cli_ctx *ctx, int argc, char **argv)
 
 const cli_command cli_vmx_commands[] = {
 	{ "vmx2xml", NULL, "FILE [--datastore-dir '[ds] dir'] [--datacenter-path P] "
-	  "[--missing-prefix P]",
+	  "[--missing-prefix P] [--no-secrets]",
 	  "Converts a .vmx file to libvirt domain XML. Bare file names are placed in the "
-	  "datastore directory; /vmfs/volumes/ds/x becomes '[ds] x'.", cmd_vmx2xml },
+	  "datastore directory; /vmfs/volumes/ds/x becomes '[ds] x'. The VNC password of the .vmx is shown unless --no-secrets.", cmd_vmx2xml },
 	{ "xml2vmx", NULL, "FILE [--hw-version N]",
 	  "Converts libvirt domain XML to a .vmx file (virtualHW.version N, 4 by default).",
 	  cmd_xml2vmx },

@@ -40,13 +40,14 @@ int vsnap_vmx_to_domain_xml(char **out, char **warnings, const char *vmx_text, s
 	*out = NULL;
 	if (warnings)
 		*warnings = NULL;
-	int rc = check_opts(opts, flags, 0);
+	int rc = check_opts(opts, flags, VSNAP_VMX_XML_SECURE);
 	if (rc < 0)
 		return rc;
 	vsnap_domain_def *def;
 	if ((rc = vsnap__vmx_parse_def(&def, warnings, vmx_text, len, opts ? opts : &defaults)) < 0)
 		return rc;
-	rc = vsnap__domain_def_format(out, def, 0, 0);
+	rc = vsnap__domain_def_format(out, def,
+		(flags & VSNAP_VMX_XML_SECURE) ? VSNAP_DOMAIN_XML_SECURE : 0, 0);
 	vsnap__domain_def_free(def);
 	if (rc < 0 && warnings) {
 		free(*warnings);
@@ -62,7 +63,7 @@ int vsnap_domain_xml_to_vmx(char **out, const char *domain_xml, const vsnap_vmx_
 	if (!out || !domain_xml)
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID, "NULL argument");
 	*out = NULL;
-	int rc = check_opts(opts, flags, 0);
+	int rc = check_opts(opts, flags, VSNAP_VMX_XML_SECURE);
 	if (rc < 0)
 		return rc;
 	vsnap_domain_def *def;

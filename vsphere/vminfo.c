@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vsphere/internal.h"
 
@@ -161,29 +162,52 @@ static void traversal(struct vim25__TraversalSpec *t, char *name, char *type, ch
 	t->__sizeselectSet = nsel;
 }
 
-int vsnap__vs_vm_list(vsnap_vs_vm **out, size_t *count, vsnap_vs_client *c)
-{
-	struct vim25__SelectionSpec folder_sel[3] = { { "folder" }, { "dc" }, { "vapp" } };
-	struct vim25__SelectionSpec dc_sel[1] = { { "folder" } };
+/* The walk from the root folder to every VM: folders, datacenters' vmFolder, vApps. */
+struct root_walk {
+	struct vim25__SelectionSpec folder_sel[3], dc_sel[1];
 	struct vim25__TraversalSpec ts[3];
 	struct vim25__SelectSetItem items[3];
-	vim25__MoRef root = { c->root_folder, "Folder" };
-	enum xsd__boolean skip = true_;
-	struct vim25__ObjectSpec os = { &root, &skip, 3, items };
+	vim25__MoRef root;
+	enum xsd__boolean skip;
+	struct vim25__ObjectSpec os;
+};
+
+static void root_walk_init(struct root_walk *w, vsnap_vs_client *c)
+{
+	int i;
+
+	memset(w, 0, sizeof(*w));
+	w->folder_sel[0].name = "folder";
+	w->folder_sel[1].name = "dc";
+	w->folder_sel[2].name = "vapp";
+	w->dc_sel[0].name = "folder";
+	traversal(&w->ts[0], "folder", "Folder", "childEntity", w->folder_sel, 3);
+	traversal(&w->ts[1], "dc", "Datacenter", "vmFolder", w->dc_sel, 1);
+	traversal(&w->ts[2], "vapp", "VirtualApp", "vm", NULL, 0);
+	for (i = 0; i < 3; i++) {
+		w->items[i].__typeselectSet = SOAP_TYPE_vim25__TraversalSpec;
+		w->items[i].selectSet = &w->ts[i];
+	}
+	w->root.__item = c->root_folder;
+	w->root.type = "Folder";
+	w->skip = true_;
+	w->os.obj = &w->root;
+	w->os.skip = &w->skip;
+	w->os.__sizeselectSet = 3;
+	w->os.__selectSet = w->items;
+}
+
+int vsnap__vs_vm_list(vsnap_vs_vm **out, size_t *count, vsnap_vs_client *c)
+{
+	struct root_walk w;
 	struct vim25__PropertySpec ps = { "VirtualMachine", NULL, VM_BASE_PATHS, vm_paths };
-	struct vim25__PropertyFilterSpec spec = { 1, &ps, 1, &os, NULL };
+	struct vim25__PropertyFilterSpec spec = { 1, &ps, 1, &w.os, NULL };
 	struct list_acc acc = { NULL, 0, 0 };
-	int i, rc;
+	int rc;
 
 	*out = NULL;
 	*count = 0;
-	traversal(&ts[0], "folder", "Folder", "childEntity", folder_sel, 3);
-	traversal(&ts[1], "dc", "Datacenter", "vmFolder", dc_sel, 1);
-	traversal(&ts[2], "vapp", "VirtualApp", "vm", NULL, 0);
-	for (i = 0; i < 3; i++) {
-		items[i].__typeselectSet = SOAP_TYPE_vim25__TraversalSpec;
-		items[i].selectSet = &ts[i];
-	}
+	root_walk_init(&w, c);
 	rc = vsnap__vs_retrieve(c, &spec, "the virtual machines", list_object, &acc);
 	if (rc < 0) {
 		vsnap__vs_vms_free(acc.vms, acc.n);
@@ -420,4 +444,126 @@ void vsnap__vs_vm_info_free(vsnap_vs_vm_info *info)
 		free(info->snapshot_files[i].snapshot);
 	free(info->snapshot_files);
 	free(info);
+}
+
+/* ---- VMs found by key, each with its forest (the ESX driver's name lookup) ---- */
+
+struct find_acc {
+	const char *key;
+	unsigned int flags;
+	vsnap_vs_vm_info **infos;
+	size_t n, cap;
+	char *datacenter;     /* the last datacenter name seen */
+	int ndatacenters;
+};
+
+static int find_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void *payload)
+{
+	struct find_acc *acc = payload;
+	vsnap_vs_vm vm;
+	vsnap_vs_vm_info *info;
+	int hit, i, rc;
+
+	if (o->obj && o->obj->type && !strcmp(o->obj->type, "Datacenter")) {
+		acc->ndatacenters++;
+		for (i = 0; i < o->__sizepropSet; i++)
+			if (o->propSet[i].name && !strcmp(o->propSet[i].name, "name") &&
+			    set_str(&acc->datacenter, val_string(&o->propSet[i])) < 0)
+				return VSNAP_ENOMEM;
+		return 0;
+	}
+	if (!o->obj || !o->obj->type || strcmp(o->obj->type, "VirtualMachine"))
+		return 0;
+	/* Match on the summary first: only the hits' forests are copied. */
+	if (vm_from_object(&vm, o) < 0) {
+		vm_clear(&vm);
+		return vsnap__error_oom();
+	}
+	hit = (vm.moref.value && !strcmp(vm.moref.value, acc->key)) ||
+		(vm.uuid && !strcasecmp(vm.uuid, acc->key)) || (vm.name && !strcmp(vm.name, acc->key));
+	vm_clear(&vm);
+	if (!hit)
+		return 0;
+	if (acc->n == acc->cap) {
+		size_t cap = acc->cap ? acc->cap * 2 : 4;
+		vsnap_vs_vm_info **p = realloc(acc->infos, cap * sizeof(*p));
+
+		if (!p)
+			return vsnap__error_oom();
+		acc->infos = p;
+		acc->cap = cap;
+	}
+	if (!(info = calloc(1, sizeof(*info))))
+		return vsnap__error_oom();
+	if ((rc = info_object(c, o, info)) < 0) {
+		vsnap__vs_vm_info_free(info);
+		return rc;
+	}
+	acc->infos[acc->n++] = info;
+	return 0;
+}
+
+int vsnap__vs_vm_info_find(vsnap_vs_vm_info ***out, size_t *count, vsnap_vs_client *c,
+	const char *key, const char *host, unsigned int flags)
+{
+	struct root_walk w;
+	struct vim25__TraversalSpec host_ts;
+	struct vim25__SelectSetItem host_item;
+	vim25__MoRef host_ref = { (char *)host, "HostSystem" };
+	enum xsd__boolean skip = true_;
+	struct vim25__ObjectSpec host_os = { &host_ref, &skip, 1, &host_item };
+	char *paths[sizeof(vm_paths) / sizeof(vm_paths[0])];
+	char *dc_paths[1] = { "name" };
+	struct vim25__PropertySpec ps[2] = {
+		{ "VirtualMachine", NULL, 0, paths }, { "Datacenter", NULL, 1, dc_paths },
+	};
+	/* From a host there is no datacenter on the way: only the VM property spec. */
+	struct vim25__PropertyFilterSpec spec = { host ? 1 : 2, ps, 1, host ? &host_os : &w.os,
+		NULL };
+	struct find_acc acc = { key, flags, NULL, 0, 0, NULL, 0 };
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	for (i = 0; i < VM_BASE_PATHS + 1; i++)
+		paths[ps[0].__sizepathSet++] = vm_paths[i];
+	if (flags & VSNAP_VS_INFO_DEVICES)
+		paths[ps[0].__sizepathSet++] = "config.hardware.device";
+	if (flags & VSNAP_VS_INFO_LAYOUT)
+		paths[ps[0].__sizepathSet++] = "layoutEx";
+	root_walk_init(&w, c);
+	traversal(&host_ts, "hostVm", "HostSystem", "vm", NULL, 0);
+	host_item.__typeselectSet = SOAP_TYPE_vim25__TraversalSpec;
+	host_item.selectSet = &host_ts;
+	rc = vsnap__vs_retrieve(c, &spec, "the virtual machines", find_object, &acc);
+	for (i = 0; rc == 0 && i < acc.n; i++) {
+		vsnap_vs_vm_info *info = acc.infos[i];
+		char *path = NULL;
+
+		/* With one datacenter in sight, it is every VM's. */
+		if (acc.ndatacenters == 1 && set_str(&info->datacenter, acc.datacenter) < 0)
+			rc = VSNAP_ENOMEM;
+		else if (info->vm.vmx_path &&
+			 vsnap__vs_ds_path_split(&info->datastore, &path, info->vm.vmx_path) < 0)
+			vsnap_error_clear();
+		free(path);
+	}
+	free(acc.datacenter);
+	if (rc < 0) {
+		vsnap__vs_vm_infos_free(acc.infos, acc.n);
+		return rc;
+	}
+	*out = acc.infos;
+	*count = acc.n;
+	return 0;
+}
+
+void vsnap__vs_vm_infos_free(vsnap_vs_vm_info **infos, size_t count)
+{
+	size_t i;
+
+	for (i = 0; infos && i < count; i++)
+		vsnap__vs_vm_info_free(infos[i]);
+	free(infos);
 }

@@ -188,6 +188,19 @@ int vsnap__vs_vm_info(vsnap_vs_vm_info **out, vsnap_vs_client *c, const vsnap_vs
 	unsigned int flags);
 void vsnap__vs_vm_info_free(vsnap_vs_vm_info *info);
 
+/*
+ * Every VM whose MoRef value, config.uuid (case ignored) or name equals `key`, each with its
+ * summary and snapshot forest (+ flags' extras), from ONE RetrievePropertiesEx (+ Continue
+ * pages) over all VMs, or over the VMs of HostSystem `host` when it is not NULL. The ESX
+ * driver looks a VM up by name and reads its forest with it: no separate lookup request.
+ * `datacenter` is set when the walk saw exactly one datacenter (always on ESX), else NULL.
+ * *out is an array of *count infos (none found: NULL, 0 and success); free it with
+ * vsnap__vs_vm_infos_free.
+ */
+int vsnap__vs_vm_info_find(vsnap_vs_vm_info ***out, size_t *count, vsnap_vs_client *c,
+	const char *key, const char *host, unsigned int flags);
+void vsnap__vs_vm_infos_free(vsnap_vs_vm_info **infos, size_t count);
+
 /* SearchIndex lookups of a VM; VSNAP_ENOTFOUND when none. *out is cleared on failure. */
 int vsnap__vs_find_by_uuid(vsnap_vs_moref *out, vsnap_vs_client *c, const char *uuid,
 	int instance_uuid);

@@ -87,6 +87,9 @@ static int parse_memory(unsigned long long *kib, const xmlNode *node)
 		return vsnap__xml_error(node, "memory size %llu is too large", value);
 	value *= scale;
 	*kib = value / 1024 + (value % 1024 != 0);
+	/* Larger sizes would not read back from the formatted KiB value. */
+	if (*kib > ~0ULL / 1024)
+		return vsnap__xml_error(node, "memory size %llu is too large", *kib);
 	return 0;
 }
 

@@ -71,6 +71,13 @@ int vsnap__domain_parse_address(vsnap_domain_address *addr, const xmlNode *dev_n
 	    (rc = vsnap__xml_prop_int(&addr->slot, n, "slot", 0, 0x1f)) < 0 ||
 	    (rc = vsnap__xml_prop_int(&addr->function, n, "function", 0, 7)) < 0)
 		return rc;
+	/* libvirt's drive address fields are numbers that default to 0. */
+	if (strcmp(addr->type, "drive") == 0) {
+		addr->controller = addr->controller < 0 ? 0 : addr->controller;
+		addr->bus = addr->bus < 0 ? 0 : addr->bus;
+		addr->target = addr->target < 0 ? 0 : addr->target;
+		addr->unit = addr->unit < 0 ? 0 : addr->unit;
+	}
 	if (strcmp(addr->type, "pci") == 0 && addr->bus > 0xff)
 		return vsnap__xml_error(n, "PCI bus %d out of range", addr->bus);
 	return 0;

@@ -99,7 +99,12 @@ void vsnap__xmlbuf_printf(vsnap__xmlbuf *buf, const char *fmt, ...)
 	va_end(ap);
 }
 
-void vsnap__xmlbuf_escape(vsnap__xmlbuf *buf, const char *text)
+/*
+ * As libvirt's escaping, plus: a carriage return anywhere, and tab/newline inside attribute
+ * values, are written as character references, because an XML parser would otherwise turn
+ * them into a newline or a space and the text would not read back as it was.
+ */
+static void escape(vsnap__xmlbuf *buf, const char *text, int in_attr)
 {
 	const char *run = text;
 	const char *p;
@@ -115,8 +120,11 @@ void vsnap__xmlbuf_escape(vsnap__xmlbuf *buf, const char *text)
 		case '&': rep = "&amp;"; break;
 		case '\'': rep = "&apos;"; break;
 		case '"': rep = "&quot;"; break;
+		case '\r': rep = "&#13;"; break;
+		case '\n': if (!in_attr) continue; rep = "&#10;"; break;
+		case '\t': if (!in_attr) continue; rep = "&#9;"; break;
 		default:
-			if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+			if (c >= 0x20)
 				continue;
 			rep = "";
 		}
@@ -127,12 +135,17 @@ void vsnap__xmlbuf_escape(vsnap__xmlbuf *buf, const char *text)
 	add_n(buf, run, (size_t)(p - run));
 }
 
+void vsnap__xmlbuf_escape(vsnap__xmlbuf *buf, const char *text)
+{
+	escape(buf, text, 0);
+}
+
 void vsnap__xmlbuf_attr(vsnap__xmlbuf *attrs, const char *name, const char *value)
 {
 	if (!value)
 		return;
 	vsnap__xmlbuf_printf(attrs, " %s='", name);
-	vsnap__xmlbuf_escape(attrs, value);
+	escape(attrs, value, 1);
 	vsnap__xmlbuf_add(attrs, "'");
 }
 

@@ -31,7 +31,8 @@ void vsnap__xmlbuf_clear(vsnap__xmlbuf *buf);
 void vsnap__xmlbuf_add(vsnap__xmlbuf *buf, const char *text);
 void vsnap__xmlbuf_printf(vsnap__xmlbuf *buf, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Text escaped as libvirt escapes it; control characters other than tab/CR/LF are dropped. */
+/* Text escaped as libvirt escapes it (&lt; &gt; &amp; &apos; &quot;); a CR becomes &#13; and
+ * other control characters but tab and newline are dropped. Attributes also escape tab/LF. */
 void vsnap__xmlbuf_escape(vsnap__xmlbuf *buf, const char *text);
 
 /* ` name='value'` (escaped); nothing when value is NULL. */

@@ -15,18 +15,38 @@
 
 #include "core/error.h"
 
-/* libxml2 reports through callbacks; a library must not print: the last error is read from
- * the context instead. */
-static void silent_error(void *ctx, const char *msg, ...)
+/* The first error of a parse (the most telling one; later ones often follow from it). */
+typedef struct {
+	int set;
+	int line;
+	char msg[256];
+} first_error;
+
+/*
+ * libxml2's structured error callback: keeps the first error instead of printing it (a library
+ * must not print). `ctx` is the parser context, whose _private points to our first_error.
+ */
+static void keep_first_error(void *ctx, xmlErrorPtr err)
 {
-	(void)ctx;
-	(void)msg;
+	xmlParserCtxtPtr ctxt = ctx;
+	first_error *first = ctxt ? ctxt->_private : NULL;
+	size_t n;
+
+	if (!first || first->set || !err)
+		return;
+	first->set = 1;
+	first->line = err->line;
+	snprintf(first->msg, sizeof(first->msg), "%s", err->message ? err->message : "malformed");
+	n = strlen(first->msg);
+	while (n > 0 && (first->msg[n - 1] == '\n' || first->msg[n - 1] == ' '))
+		first->msg[--n] = '\0';
 }
 
 int vsnap__xml_read(xmlDocPtr *doc, const char *text, const char *what)
 {
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr parsed = NULL;
+	first_error first = { 0, 0, "malformed document" };
 	size_t len;
 	int rc = 0;
 
@@ -39,24 +59,14 @@ int vsnap__xml_read(xmlDocPtr *doc, const char *text, const char *what)
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		return vsnap__error_oom();
-	ctxt->sax->error = silent_error;
-	ctxt->sax->warning = silent_error;
+	ctxt->_private = &first;
+	ctxt->sax->serror = keep_first_error;
 	parsed = xmlCtxtReadMemory(ctxt, text, (int)len, "domain.xml", NULL,
-		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA |
+		XML_PARSE_BIG_LINES);
 	if (!parsed || !ctxt->wellFormed) {
-		const xmlError *err = xmlCtxtGetLastError(ctxt);
-		char msg[256] = "malformed document";
-
-		if (err && err->message) {
-			size_t n;
-
-			snprintf(msg, sizeof(msg), "%s", err->message);
-			n = strlen(msg);
-			while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-				msg[--n] = '\0';
-		}
 		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s line %d: %s", what,
-			err ? err->line : 0, msg);
+			first.line, first.msg);
 		goto cleanup;
 	}
 	if (parsed->intSubset || parsed->extSubset) {

@@ -33,8 +33,14 @@ typedef struct {
 
 VSNAP_EXTERN(int) vsnap_vmx_options_init(vsnap_vmx_options *opts, unsigned int version);
 
+typedef enum {
+	/** Include secrets of the .vmx in the XML (the VNC password), as libvirt's secure format
+	 *  does. Without it they are left out. */
+	VSNAP_VMX_XML_SECURE = 1u << 0,
+} vsnap_vmx_xml_flag_t;
+
 /**
- * Converts .vmx text to libvirt domain XML. Errors (VSNAP_EPARSE, VSNAP_EUNSUPPORTED,
+ * Converts .vmx text to libvirt domain XML. flags: VSNAP_VMX_XML_SECURE. Errors (VSNAP_EPARSE, VSNAP_EUNSUPPORTED,
  * VSNAP_ENOTFOUND for a missing disk file) name the .vmx line and key. *warnings (may be NULL)
  * receives a newline-separated list of warnings (duplicate keys...), or NULL; free it.
  */

@@ -34,5 +34,10 @@ check "bad URI" 1 "URI 'esx:/x'" "$bin" -c esx:/x list
 check "unknown scheme" 1 "no driver for scheme 'nosuch'" "$bin" -c nosuch://h/ list
 check "default URI from env" 1 "nosuch" env VSNAP_DEFAULT_URI=nosuch://h/ "$bin" list
 check "help unknown" 2 "unknown command" "$bin" help nope
+# bash completion: commands, then a command's options, from `vsnap help`
+comp() { PATH="$(dirname "$bin"):$PATH" bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _vsnap; echo "${COMPREPLY[*]}"' _ "$VSNAP_SRC/completion/vsnap.bash" "$@"; }
+check "completion of commands" 0 "snapshot-revert" comp vsnap snapshot-re
+check "completion of options" 0 "--children-only" comp vsnap snapshot-delete dom --chi
+check "completion of global options" 0 "--connect" comp vsnap --con
 echo "cli: $fails failed"
 [ "$fails" -eq 0 ]

@@ -188,7 +188,8 @@ int main(void)
 			.source_name = c };
 		if (strcmp(c, "datacenterpath") == 0)
 			o.datacenter_path = "folder1/folder2/datacenter1";
-		int rc = vmx ? vsnap_vmx_to_domain_xml(&out, NULL, vmx, len, &o, 0) : -1;
+		int rc = vmx ? vsnap_vmx_to_domain_xml(&out, NULL, vmx, len, &o,
+			VSNAP_VMX_XML_SECURE) : -1;
 		n1++;
 		if (fail) {
 			if (rc < 0)
@@ -199,25 +200,12 @@ int main(void)
 			snprintf(path, sizeof(path), "%s/vmx2xmldata/%s.xml", dir, c);
 			char *exp = slurp(path, &elen);
 			char *a = out ? canon_xml(out) : NULL, *b = exp ? canon_xml(exp) : NULL;
-			char *known = NULL;
-			if (rc == 0 && a && b && strcmp(c, "graphics-vnc") == 0 && strcmp(a, b)) {
-				/* docs/vmx-compat.md: xml/'s formatter does not write VNC passwords
-				 * yet; accept exactly that difference and say so */
-				known = strdup(b);
-				char *p = strstr(known, " passwd='password'");
-				if (p)
-					memmove(p, p + 18, strlen(p + 18) + 1);
-			}
 			if (rc == 0 && a && b && strcmp(a, b) == 0)
 				ok1++;
-			else if (known && strcmp(a, known) == 0) {
-				ok1++;
-				printf("vmx2xml KNOWN %s: passwd not formatted by xml/\n", c);
-			} else
+			else
 				printf("vmx2xml FAIL %s: %s\n--- got\n%s\n--- expected\n%s\n", c,
 					rc < 0 ? vsnap_error_last()->message : "differs", out ? out : "",
 					exp ? exp : "");
-			free(known);
 			free(a);
 			free(b);
 			free(exp);

@@ -1,0 +1,438 @@
+/*
+ * delete.c: deleting snapshots anywhere in the tree. Children move to the deleted snapshot's
+ * parent. Internal: the tag goes from every image holding it (branch copies included).
+ * External: when exactly one image X is built on the snapshot's image F, X still matters and
+ * holds no internal snapshots, X is committed into F (block-commit online, qemu-img commit + rebase offline) and
+ * everything that named X names F; otherwise F stays as a plain backing file, and images
+ * nothing needs any more are removed. So no remaining snapshot or the domain loses data.
+ * Order of steps: data first (images stay valid at each step), then references, then
+ * metadata; a crash at any point leaves a store that loads and matches the images.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemudrv/qemu_priv.h"
+#include "core/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int location_of(const vsnap_snapshot_def *s, const char *target)
+{
+	for (size_t i = 0; i < s->ndisks; i++)
+		if (s->disks[i].name && !strcmp(s->disks[i].name, target))
+			return s->disks[i].location;
+	return VSNAP_SNAPSHOT_LOCATION_NO;
+}
+
+static int canon_eq(const char *a, const char *canon_b)
+{
+	char *c = a ? vsnap__qemu_canon(a) : NULL;
+	int eq = c && !strcmp(c, canon_b);
+	free(c);
+	return eq;
+}
+
+/* Is `file` the base of another snapshot's external disk, or in a needed chain? */
+static int needed_elsewhere(const vsnap_qemu_files *files, vsnap_qemu_dom *d,
+	const vsnap_forest_data *f, const vsnap_snapshot_def *skip, const char *file)
+{
+	for (size_t i = 0; i < d->def->ndisks; i++) {
+		const char *p = d->def->disks[i]->src_file;
+		char *c = p ? vsnap__qemu_canon(p) : NULL;
+		while (c) {
+			int hit = !strcmp(c, file);
+			const vsnap_qemu_file *e = vsnap__qemu_files_get(files, c);
+			free(c);
+			if (hit)
+				return 1;
+			c = e && e->backing ? strdup(e->backing) : NULL;
+		}
+	}
+	for (size_t i = 0; i < f->count; i++) {
+		vsnap_domain_def *sd = NULL;
+		if (f->defs[i] == skip || vsnap__qemu_meta_domain(&sd, f->defs[i]) < 0) {
+			vsnap_error_clear();
+			continue;
+		}
+		for (size_t j = 0; j < sd->ndisks; j++) {
+			char *c = sd->disks[j]->src_file ? vsnap__qemu_canon(sd->disks[j]->src_file) : NULL;
+			while (c) {
+				int hit = !strcmp(c, file);
+				const vsnap_qemu_file *e = vsnap__qemu_files_get(files, c);
+				free(c);
+				if (hit) {
+					vsnap__domain_def_free(sd);
+					return 1;
+				}
+				c = e && e->backing ? strdup(e->backing) : NULL;
+			}
+		}
+		vsnap__domain_def_free(sd);
+	}
+	return 0;
+}
+
+/* Format node of an image file in the running QEMU (query-named-block-nodes). */
+static int node_of(char **out, vsnap_qemu_dom *d, const char *file)
+{
+	qjson *nodes = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = vsnap__qmp_run(&nodes, d->qmp, "query-named-block-nodes", "{\"flat\":true}")) < 0)
+		return rc;
+	for (const qjson *n = nodes ? nodes->child : NULL; n && !*out; n = n->next) {
+		const char *drv = vsnap__json_get_str(n, "drv");
+		const char *fn = vsnap__json_get_str(n, "file");
+		const char *name = vsnap__json_get_str(n, "node-name");
+		if (drv && strcmp(drv, "file") && fn && name && canon_eq(fn, file) &&
+		    !(*out = strdup(name)))
+			rc = vsnap__error_oom();
+	}
+	vsnap__json_free(nodes);
+	if (rc == 0 && !*out)
+		rc = vsnap__error_set(VSNAP_EQEMU, VSNAP_ERRCLASS_QEMU,
+			"image '%s' is not open in the running QEMU", file);
+	return rc;
+}
+
+/* Index of the disk whose running chain contains `file`, or -1. *top: it is the top. */
+static int running_disk(vsnap_qemu_dom *d, const vsnap_qemu_files *files, const char *file,
+	int *top)
+{
+	for (size_t i = 0; d->pid && i < d->def->ndisks; i++) {
+		char *c = d->def->disks[i]->src_file ? vsnap__qemu_canon(d->def->disks[i]->src_file) :
+			NULL;
+		int first = 1;
+		while (c) {
+			const vsnap_qemu_file *e = vsnap__qemu_files_get(files, c);
+			if (!strcmp(c, file)) {
+				free(c);
+				*top = first;
+				return (int)i;
+			}
+			free(c);
+			c = e && e->backing ? strdup(e->backing) : NULL;
+			first = 0;
+		}
+	}
+	return -1;
+}
+
+static int commit_online(vsnap_qemu_dom *d, int disk, int top, const char *x, const char *base)
+{
+	char **roots = NULL, *xn = NULL, *bn = NULL, *args = NULL;
+	int rc;
+
+	if ((rc = vsnap__qemu_disk_nodes(&roots, d)) < 0)
+		return rc;
+	if (!roots[disk]) {
+		rc = vsnap__error_set(VSNAP_EQEMU, VSNAP_ERRCLASS_QEMU, "disk '%s' is not attached",
+			d->def->disks[disk]->target_dev);
+		goto cleanup;
+	}
+	if ((rc = node_of(&xn, d, x)) < 0 || (rc = node_of(&bn, d, base)) < 0)
+		goto cleanup;
+	if (asprintf(&args, "{\"job-id\":\"vsnap-commit\",\"device\":\"%s\",\"top-node\":\"%s\","
+			"\"base-node\":\"%s\",\"auto-dismiss\":false}", roots[disk], xn, bn) < 0) {
+		rc = vsnap__error_oom();
+		goto cleanup;
+	}
+	if ((rc = vsnap__qmp_run(NULL, d->qmp, "block-commit", args)) == 0)
+		rc = vsnap__qmp_block_job_wait(d->qmp, "vsnap-commit", top, "merging snapshot data",
+			QEMU_JOB_TIMEOUT_MS);
+cleanup:
+	free(args);
+	free(xn);
+	free(bn);
+	vsnap__qemu_strv_free(roots, d->def->ndisks);
+	return rc;
+}
+
+/* Every reference to image `from` (domain, other snapshots' <domain>) becomes `to`. */
+static int rename_refs(vsnap_qemu_dom *d, const vsnap_forest_data *f, const char *from,
+	const char *to, const char *to_fmt)
+{
+	int rc = 0, changed = 0;
+
+	for (size_t i = 0; rc == 0 && i < d->def->ndisks; i++) {
+		vsnap_domain_disk_def *k = d->def->disks[i];
+		if (canon_eq(k->src_file, from)) {
+			free(k->src_file);
+			free(k->driver_type);
+			k->src_file = strdup(to);
+			k->driver_type = strdup(to_fmt);
+			if (!k->src_file || !k->driver_type)
+				rc = vsnap__error_oom();
+			changed = 1;
+		}
+	}
+	if (rc == 0 && changed)
+		rc = vsnap__qemu_dom_save(d);
+	for (size_t i = 0; rc == 0 && i < f->count; i++) {
+		vsnap_snapshot_def *s = f->defs[i];
+		vsnap_domain_def *sd = NULL;
+		changed = 0;
+		if ((rc = vsnap__qemu_meta_domain(&sd, s)) < 0)
+			break;
+		for (size_t j = 0; rc == 0 && j < sd->ndisks; j++) {
+			vsnap_domain_disk_def *k = sd->disks[j];
+			if (canon_eq(k->src_file, from)) {
+				free(k->src_file);
+				free(k->driver_type);
+				k->src_file = strdup(to);
+				k->driver_type = strdup(to_fmt);
+				if (!k->src_file || !k->driver_type)
+					rc = vsnap__error_oom();
+				changed = 1;
+			}
+		}
+		if (rc == 0 && changed) {
+			free(s->domain_xml);
+			s->domain_xml = NULL;
+			if ((rc = vsnap__domain_def_format(&s->domain_xml, sd, 0, 0)) == 0)
+				rc = vsnap__qemu_meta_save(d, s, s->is_current);
+		}
+		vsnap__domain_def_free(sd);
+	}
+	return rc;
+}
+
+/* Merges external disk data of `s` where that shortens a chain without losing anything. */
+static int merge_external(vsnap_qemu_dom *d, const vsnap_forest_data *f,
+	const vsnap_snapshot_def *s, const vsnap_domain_def *sd)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sd->ndisks; i++) {
+		vsnap_qemu_files files;
+		const vsnap_domain_disk_def *k = sd->disks[i];
+		const char *x = NULL;
+		char *base, *xc = NULL;
+		int top = 0, disk;
+
+		if (!k->target_dev || !k->src_file ||
+		    location_of(s, k->target_dev) != VSNAP_SNAPSHOT_LOCATION_EXTERNAL)
+			continue;
+		if (!(base = vsnap__qemu_canon(k->src_file)))
+			return vsnap__error_oom();
+		if ((rc = vsnap__qemu_files_scan(&files, d, f)) < 0) {
+			free(base);
+			return rc;
+		}
+		/* F must have one image on it, that image must matter, and nothing else may need
+		 * F's own contents (another snapshot's base, or the domain's current image). */
+		if (vsnap__qemu_files_dependents(&files, base, &x) == 1 && x &&
+		    (xc = strdup(x)) && needed_elsewhere(&files, d, f, s, xc)) {
+			int base_needed = 0;
+			for (size_t j = 0; j < f->count && !base_needed; j++) {
+				vsnap_domain_def *od = NULL;
+				if (f->defs[j] == s || vsnap__qemu_meta_domain(&od, f->defs[j]) < 0) {
+					vsnap_error_clear();
+					continue;
+				}
+				for (size_t m = 0; m < od->ndisks; m++)
+					if (od->disks[m]->target_dev && canon_eq(od->disks[m]->src_file, base) &&
+					    location_of(f->defs[j], od->disks[m]->target_dev) ==
+						VSNAP_SNAPSHOT_LOCATION_EXTERNAL)
+						base_needed = 1;
+				vsnap__domain_def_free(od);
+			}
+			for (size_t j = 0; j < d->def->ndisks; j++)
+				base_needed |= canon_eq(d->def->disks[j]->src_file, base);
+			/* Internal snapshots inside X would not survive a commit (nor a stream). */
+			const vsnap_qemu_file *xe = vsnap__qemu_files_get(&files, xc);
+			base_needed |= xe && xe->ntags > 0;
+			const vsnap_qemu_file *fe = vsnap__qemu_files_get(&files, base);
+			const char *fmt = fe && fe->format ? fe->format : "qcow2";
+			if (!base_needed) {
+				if ((disk = running_disk(d, &files, xc, &top)) >= 0) {
+					rc = commit_online(d, disk, top, xc, base);
+				} else {
+					rc = vsnap__img_commit(xc);
+					for (size_t j = 0; rc == 0 && j < files.n; j++)
+						if (files.v[j].backing && !strcmp(files.v[j].backing, xc))
+							rc = vsnap__img_rebase_unsafe(files.v[j].path, base, fmt);
+				}
+				if (rc == 0) {
+					vsnap__crash_point("delete-merged");
+					rc = rename_refs(d, f, xc, base, fmt);
+				}
+			}
+		}
+		free(xc);
+		free(base);
+		vsnap__qemu_files_clear(&files);
+	}
+	return rc;
+}
+
+/* Removes tag `s->name` from every image holding it; online through QMP for open images. */
+static int drop_tags(vsnap_qemu_dom *d, const vsnap_forest_data *f, const vsnap_snapshot_def *s)
+{
+	vsnap_qemu_files files;
+	vsnap_qemu_plan_disk *plan = NULL;
+	char **nodes = NULL, *args = NULL;
+	int rc, online = 0;
+
+	if ((rc = vsnap__qemu_files_scan(&files, d, f)) < 0)
+		return rc;
+	if (!(plan = calloc(d->def->ndisks + 1, sizeof(*plan)))) {
+		rc = vsnap__error_oom();
+		goto cleanup;
+	}
+	for (size_t i = 0; rc == 0 && i < files.n; i++) {
+		int has = 0, top = 0, disk;
+		for (size_t t = 0; t < files.v[i].ntags; t++)
+			has |= !strcmp(files.v[i].tags[t], s->name);
+		if (!has)
+			continue;
+		if ((disk = running_disk(d, &files, files.v[i].path, &top)) < 0) {
+			rc = vsnap__img_snapshot_delete(files.v[i].path, s->name);
+		} else if (top) {
+			plan[disk].disk = d->def->disks[disk];
+			plan[disk].location = VSNAP_SNAPSHOT_LOCATION_INTERNAL;
+			online = 1;
+		} else {
+			rc = vsnap__error_set(VSNAP_EOPERATION, VSNAP_ERRCLASS_SNAPSHOT,
+				"internal snapshot '%s' lives in '%s', a read-only backing image of the "
+				"running domain '%s'; destroy the domain to delete it", s->name,
+				files.v[i].path, d->name);
+		}
+	}
+	if (rc == 0 && online) {
+		for (size_t i = 0; i < d->def->ndisks; i++)
+			if (!plan[i].disk)
+				plan[i].disk = d->def->disks[i];
+		if ((rc = vsnap__qemu_disk_nodes(&nodes, d)) == 0 &&
+		    (rc = vsnap__qemu_snapjob_args(&args, "vsnap-del", s->name, nodes, plan,
+				d->def->ndisks, 0)) == 0 &&
+		    (rc = vsnap__qmp_run(NULL, d->qmp, "snapshot-delete", args)) == 0)
+			rc = vsnap__qmp_job_wait(d->qmp, "vsnap-del", "deleting the internal snapshot",
+				QEMU_JOB_TIMEOUT_MS);
+	}
+cleanup:
+	free(args);
+	vsnap__qemu_strv_free(nodes, d->def->ndisks);
+	free(plan);
+	vsnap__qemu_files_clear(&files);
+	return rc;
+}
+
+static int delete_one(vsnap_qemu_dom *d, vsnap_forest_data *f, const char *name,
+	int metadata_only)
+{
+	vsnap_snapshot_def *s = vsnap__qemu_meta_find(f, name);
+	vsnap_domain_def *sd = NULL;
+	int rc = 0, internal = 0;
+
+	if (!s)
+		return vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_SNAPSHOT,
+			"snapshot '%s' vanished", name);
+	for (size_t i = 0; i < s->ndisks; i++)
+		internal |= s->disks[i].location == VSNAP_SNAPSHOT_LOCATION_INTERNAL;
+	internal |= s->memory == VSNAP_SNAPSHOT_LOCATION_INTERNAL;
+	if (!metadata_only && s->domain_xml) {
+		if ((rc = vsnap__qemu_meta_domain(&sd, s)) < 0 ||
+		    (rc = merge_external(d, f, s, sd)) < 0)
+			goto cleanup;
+	}
+	/* Children move up to the parent. */
+	for (size_t i = 0; rc == 0 && i < f->count; i++) {
+		vsnap_snapshot_def *c = f->defs[i];
+		if (!c->parent || strcmp(c->parent, s->name))
+			continue;
+		free(c->parent);
+		c->parent = s->parent ? strdup(s->parent) : NULL;
+		if (s->parent && !c->parent)
+			rc = vsnap__error_oom();
+		else
+			rc = vsnap__qemu_meta_save(d, c, c->is_current);
+	}
+	if (rc < 0)
+		goto cleanup;
+	vsnap__crash_point("delete-reparented");
+	if (s->is_current && (rc = vsnap__qemu_meta_set_current(d, f, s->parent)) < 0)
+		goto cleanup;
+	if ((rc = vsnap__qemu_meta_remove(d, s->name)) < 0)
+		goto cleanup;
+	vsnap__crash_point("delete-removed");
+	if (!metadata_only && internal) {
+		rc = drop_tags(d, f, s);
+	}
+cleanup:
+	vsnap__domain_def_free(sd);
+	return rc;
+}
+
+/* Names of the descendants of `name`, leaves first (post-order). */
+static int collect(char ***v, size_t *n, const vsnap_forest_data *f, const char *name)
+{
+	for (size_t i = 0; i < f->count; i++) {
+		const vsnap_snapshot_def *c = f->defs[i];
+		if (!c->parent || strcmp(c->parent, name))
+			continue;
+		int rc = collect(v, n, f, c->name);
+		if (rc < 0)
+			return rc;
+		char **p = realloc(*v, (*n + 1) * sizeof(**v));
+		if (!p)
+			return vsnap__error_oom();
+		*v = p;
+		if (!((*v)[*n] = strdup(c->name)))
+			return vsnap__error_oom();
+		(*n)++;
+	}
+	return 0;
+}
+
+int vsnap__qemu_snapshot_delete(vsnap_domain *dom, const vsnap_snapshot_def *snap_in,
+	const vsnap_forest_data *forest_in, unsigned int flags)
+{
+	vsnap_qemu_dom d;
+	vsnap_forest_data f;
+	char **names = NULL;
+	size_t n = 0;
+	int metadata_only = (flags & VSNAP_SNAPSHOT_DELETE_METADATA_ONLY) != 0;
+	int rc;
+
+	(void)forest_in;
+	memset(&f, 0, sizeof(f));
+	if ((rc = vsnap__qemu_dom_open(&d, dom->conn, dom->info.name, 1)) < 0)
+		return rc;
+	if ((rc = vsnap__qemu_meta_load(&f, &d)) < 0)
+		goto cleanup;
+	if (!vsnap__qemu_meta_find(&f, snap_in->name)) {
+		rc = vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_SNAPSHOT,
+			"snapshot '%s' vanished", snap_in->name);
+		goto cleanup;
+	}
+	if (flags & (VSNAP_SNAPSHOT_DELETE_CHILDREN | VSNAP_SNAPSHOT_DELETE_CHILDREN_ONLY))
+		rc = collect(&names, &n, &f, snap_in->name);
+	if (rc == 0 && !(flags & VSNAP_SNAPSHOT_DELETE_CHILDREN_ONLY)) {
+		char **p = realloc(names, (n + 1) * sizeof(*names));
+		if (!p || !(p[n] = strdup(snap_in->name))) {
+			names = p ? p : names;
+			rc = vsnap__error_oom();
+		} else {
+			names = p;
+			n++;
+		}
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		/* Re-read between deletes: each one rewrites parents and references. */
+		vsnap__forest_data_clear(&f);
+		if ((rc = vsnap__qemu_meta_load(&f, &d)) == 0)
+			rc = delete_one(&d, &f, names[i], metadata_only);
+	}
+	if (rc == 0 && !metadata_only) {
+		vsnap__forest_data_clear(&f);
+		if ((rc = vsnap__qemu_meta_load(&f, &d)) == 0)
+			rc = vsnap__qemu_gc(&d, &f);
+	}
+cleanup:
+	vsnap__qemu_strv_free(names, n);
+	vsnap__forest_data_clear(&f);
+	vsnap__qemu_dom_close(&d);
+	return rc;
+}

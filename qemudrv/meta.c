@@ -1,0 +1,187 @@
+/*
+ * meta.c: snapshot metadata, one <domainsnapshot> file per snapshot as libvirt keeps it
+ * internally (snapshots/<dom>/<name>.xml, <active>1</active> on the current one).
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemudrv/qemu_priv.h"
+#include "core/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+typedef struct {
+	vsnap_snapshot_def *def;
+	long long mtime_ns;
+} loaded;
+
+/* Creation order: creationTime, then the file's mtime (several snapshots a second). */
+static int cmp_loaded(const void *a, const void *b)
+{
+	const loaded *x = a, *y = b;
+
+	if (x->def->creation_time != y->def->creation_time)
+		return x->def->creation_time < y->def->creation_time ? -1 : 1;
+	if (x->mtime_ns != y->mtime_ns)
+		return x->mtime_ns < y->mtime_ns ? -1 : 1;
+	return strcmp(x->def->name, y->def->name);
+}
+
+static char *snap_path(vsnap_qemu_dom *d, const char *name)
+{
+	char *dir = vsnap__store_path(d->store, "/snapshots/", d->name, "/");
+	char *p = NULL;
+
+	if (dir && asprintf(&p, "%s%s.xml", dir, name) < 0) {
+		vsnap__error_oom();
+		p = NULL;
+	}
+	free(dir);
+	return p;
+}
+
+int vsnap__qemu_meta_load(vsnap_forest_data *out, vsnap_qemu_dom *d)
+{
+	char *dir = vsnap__store_path(d->store, "/snapshots/", d->name, NULL);
+	char **names = NULL;
+	size_t n = 0, nl = 0;
+	loaded *l = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!dir)
+		return VSNAP_ENOMEM;
+	if ((rc = vsnap__store_list(&names, &n, dir, ".xml")) < 0)
+		goto cleanup;
+	if (n && !(l = calloc(n, sizeof(*l)))) {
+		rc = vsnap__error_oom();
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *path = snap_path(d, names[i]), *xml = NULL;
+		struct stat st;
+		if (!path) {
+			rc = VSNAP_ENOMEM;
+			goto cleanup;
+		}
+		rc = vsnap__store_read(&xml, path);
+		if (rc == 0 && (rc = vsnap__snapshot_def_parse(&l[nl].def, xml,
+				VSNAP_SNAPSHOT_PARSE_REDEFINE, 0)) < 0)
+			vsnap__error_prefix("snapshot metadata '%s'", path);
+		if (rc == 0 && stat(path, &st) == 0)
+			l[nl].mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+		free(xml);
+		free(path);
+		if (rc < 0)
+			goto cleanup;
+		nl++;
+	}
+	if (nl)
+		qsort(l, nl, sizeof(*l), cmp_loaded);
+	if (nl && !(out->defs = calloc(nl, sizeof(*out->defs)))) {
+		rc = vsnap__error_oom();
+		goto cleanup;
+	}
+	/* After a crash between clearing and setting <active> there may be two: the newest wins. */
+	for (size_t i = 0; i < nl; i++) {
+		out->defs[out->count++] = l[i].def;
+		if (l[i].def->is_current) {
+			free(out->current_id);
+			if (!(out->current_id = strdup(l[i].def->name))) {
+				rc = vsnap__error_oom();
+				l[i].def = NULL;
+				goto cleanup;
+			}
+		}
+		l[i].def = NULL;
+	}
+	for (size_t i = 0; i < out->count; i++)
+		out->defs[i]->is_current = out->current_id && !strcmp(out->current_id,
+			out->defs[i]->name);
+cleanup:
+	for (size_t i = 0; l && i < nl; i++)
+		vsnap__snapshot_def_free(l[i].def);
+	free(l);
+	vsnap__qemu_strv_free(names, n);
+	free(dir);
+	if (rc < 0)
+		vsnap__forest_data_clear(out);
+	return rc;
+}
+
+int vsnap__qemu_meta_save(vsnap_qemu_dom *d, const vsnap_snapshot_def *def, int current)
+{
+	char *dir = vsnap__store_path(d->store, "/snapshots/", d->name, NULL);
+	char *path = NULL, *xml = NULL;
+	int rc;
+
+	if (!dir)
+		return VSNAP_ENOMEM;
+	if ((rc = vsnap__store_mkdir(dir)) < 0 || !(path = snap_path(d, def->name))) {
+		rc = rc < 0 ? rc : VSNAP_ENOMEM;
+		goto cleanup;
+	}
+	if ((rc = vsnap__snapshot_def_format(&xml, def, 0, current)) < 0)
+		goto cleanup;
+	rc = vsnap__store_write(path, xml, strlen(xml));
+cleanup:
+	free(xml);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+int vsnap__qemu_meta_remove(vsnap_qemu_dom *d, const char *name)
+{
+	char *path = snap_path(d, name);
+	int rc;
+
+	if (!path)
+		return VSNAP_ENOMEM;
+	rc = vsnap__store_remove(path);
+	free(path);
+	return rc;
+}
+
+vsnap_snapshot_def *vsnap__qemu_meta_find(const vsnap_forest_data *forest, const char *name)
+{
+	for (size_t i = 0; forest && name && i < forest->count; i++)
+		if (!strcmp(forest->defs[i]->name, name))
+			return forest->defs[i];
+	return NULL;
+}
+
+int vsnap__qemu_meta_set_current(vsnap_qemu_dom *d, const vsnap_forest_data *forest,
+	const char *name)
+{
+	int rc;
+
+	/* Clear first: a crash in between leaves no current snapshot rather than a wrong one. */
+	for (size_t i = 0; i < forest->count; i++) {
+		const vsnap_snapshot_def *s = forest->defs[i];
+		int want = name && !strcmp(s->name, name);
+		if (s->is_current && !want && (rc = vsnap__qemu_meta_save(d, s, 0)) < 0)
+			return rc;
+	}
+	for (size_t i = 0; name && i < forest->count; i++) {
+		const vsnap_snapshot_def *s = forest->defs[i];
+		if (!strcmp(s->name, name) && (rc = vsnap__qemu_meta_save(d, s, 1)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int vsnap__qemu_meta_domain(vsnap_domain_def **out, const vsnap_snapshot_def *snap)
+{
+	int rc;
+
+	*out = NULL;
+	if (!snap->domain_xml)
+		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_QEMU,
+			"snapshot '%s' has no <domain> in its metadata", snap->name);
+	if ((rc = vsnap__domain_def_parse(out, snap->domain_xml, 0)) < 0)
+		return vsnap__error_prefix("the <domain> of snapshot '%s'", snap->name);
+	return 0;
+}

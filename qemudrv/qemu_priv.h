@@ -1,0 +1,125 @@
+/*
+ * Shared internals of the QEMU backend: the connection state, one opened (locked) domain,
+ * snapshot metadata, the image-file graph, and the snapshot operations.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef VSNAP_QEMUDRV_QEMU_PRIV_H
+#define VSNAP_QEMUDRV_QEMU_PRIV_H
+
+#include "core/driver.h"
+#include "xml/domain_def.h"
+#include "qemudrv/store.h"
+#include "qemudrv/qmp.h"
+#include "qemudrv/img.h"
+
+#include <sys/types.h>
+
+/* Bounds on waits: QMP connect, lock, QEMU jobs (snapshot save/load, commit, migration). */
+#define QEMU_CONNECT_TIMEOUT_MS 5000
+#define QEMU_LOCK_TIMEOUT_MS 30000
+#define QEMU_JOB_TIMEOUT_MS 300000
+
+typedef struct {
+	vsnap_store store;
+} vsnap_qemu_conn;
+
+/* One domain, opened for an operation. With `locked`, no other vsnap process changes it. */
+typedef struct {
+	vsnap_conn *conn;
+	vsnap_store *store;
+	char *name;
+	int lockfd;
+	vsnap_domain_def *def;   /* the persistent definition */
+	char *def_path;
+	char *pid_path, *qmp_path;
+	pid_t pid;               /* running QEMU, 0 when shut off */
+	vsnap_qmp *qmp;          /* connected when running */
+} vsnap_qemu_dom;
+
+/* dom.c */
+int vsnap__qemu_dom_open(vsnap_qemu_dom *d, vsnap_conn *conn, const char *name, int lock);
+void vsnap__qemu_dom_close(vsnap_qemu_dom *d);
+int vsnap__qemu_dom_save(vsnap_qemu_dom *d);
+/* VSNAP_DOMAIN_RUNNING / PAUSED / SHUTOFF */
+int vsnap__qemu_dom_state(int *state, vsnap_qemu_dom *d);
+/* Starts QEMU from d->def; `paused`: -S; `incoming`: -incoming defer. */
+int vsnap__qemu_dom_launch(vsnap_qemu_dom *d, int paused, int incoming);
+/* Stops QEMU (quit, then signals) and removes run files and transient overlays. */
+int vsnap__qemu_dom_kill(vsnap_qemu_dom *d);
+/* Format of a disk: its <driver type>, else what qemu-img sees. Free the string. */
+int vsnap__qemu_disk_format(char **out, const vsnap_domain_disk_def *disk);
+/* A disk that snapshots may touch: a writable, non-shared, non-transient disk with a file. */
+int vsnap__qemu_disk_snapshottable(const vsnap_domain_disk_def *disk);
+vsnap_domain_disk_def *vsnap__qemu_def_disk(const vsnap_domain_def *def, const char *target);
+/* Format node-name of every disk in the running QEMU, by target; NULL entries when absent. */
+int vsnap__qemu_disk_nodes(char ***nodes, vsnap_qemu_dom *d);
+void vsnap__qemu_strv_free(char **v, size_t n);
+
+/* meta.c: snapshot metadata files */
+int vsnap__qemu_meta_load(vsnap_forest_data *out, vsnap_qemu_dom *d);
+int vsnap__qemu_meta_save(vsnap_qemu_dom *d, const vsnap_snapshot_def *def, int current);
+int vsnap__qemu_meta_remove(vsnap_qemu_dom *d, const char *name);
+/* Moves <active> to `name` (NULL: no current snapshot). */
+int vsnap__qemu_meta_set_current(vsnap_qemu_dom *d, const vsnap_forest_data *forest,
+	const char *name);
+vsnap_snapshot_def *vsnap__qemu_meta_find(const vsnap_forest_data *forest, const char *name);
+/* The <domain> of a snapshot, parsed. */
+int vsnap__qemu_meta_domain(vsnap_domain_def **out, const vsnap_snapshot_def *snap);
+
+/* files.c: the image files of a domain and their backing links */
+typedef struct {
+	char *path;
+	char *backing;      /* canonical path or NULL */
+	char *format;
+	char **tags;
+	size_t ntags;
+	int created;        /* vsnap made it (listed in domains/<dom>.files) */
+} vsnap_qemu_file;
+
+typedef struct {
+	vsnap_qemu_file *v;
+	size_t n;
+} vsnap_qemu_files;
+
+char *vsnap__qemu_canon(const char *path);
+int vsnap__qemu_files_scan(vsnap_qemu_files *out, vsnap_qemu_dom *d,
+	const vsnap_forest_data *forest);
+void vsnap__qemu_files_clear(vsnap_qemu_files *f);
+const vsnap_qemu_file *vsnap__qemu_files_get(const vsnap_qemu_files *f, const char *path);
+/* Number of files whose backing is `path`; *first gets one of them. */
+size_t vsnap__qemu_files_dependents(const vsnap_qemu_files *f, const char *path,
+	const char **first);
+/* Records a file vsnap is about to create (before creating it, so a crash leaves no orphan). */
+int vsnap__qemu_files_record(vsnap_qemu_dom *d, const char *path);
+/* Deletes created files nothing needs any more (domain, snapshots, their backing chains). */
+int vsnap__qemu_gc(vsnap_qemu_dom *d, const vsnap_forest_data *forest);
+/* A path derived from `base` that no file uses yet: "<stem>.<suffix>", then ".1", ".2"... */
+int vsnap__qemu_free_name(char **out, const char *base, const char *suffix);
+/* Sparse copy of a whole file (internal snapshots included). */
+int vsnap__qemu_copy_file(const char *from, const char *to);
+
+/* snap_internal.c / snap_external.c / revert.c / delete.c */
+typedef struct {
+	vsnap_domain_disk_def *disk;  /* in d->def */
+	int location;                 /* NO, INTERNAL or EXTERNAL */
+	char *file;                   /* external: the new overlay */
+	char *format;                 /* the disk's current format */
+} vsnap_qemu_plan_disk;
+
+int vsnap__qemu_snapshot_create(char **name_out, vsnap_domain *dom,
+	const vsnap_snapshot_def *def, unsigned int flags);
+int vsnap__qemu_create_internal(vsnap_qemu_dom *d, vsnap_snapshot_def *snap,
+	vsnap_qemu_plan_disk *plan, size_t n, int running, unsigned int flags);
+int vsnap__qemu_create_external(vsnap_qemu_dom *d, vsnap_snapshot_def *snap,
+	vsnap_qemu_plan_disk *plan, size_t n, int running, unsigned int flags);
+int vsnap__qemu_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *snap,
+	const vsnap_forest_data *forest, unsigned int flags);
+int vsnap__qemu_snapshot_delete(vsnap_domain *dom, const vsnap_snapshot_def *snap,
+	const vsnap_forest_data *forest, unsigned int flags);
+/* Shell-quoted exec: migration URI for writing (`save`) or reading a memory file. */
+int vsnap__qemu_exec_uri(char **out, const char *file, int save);
+/* Arguments of the snapshot-save/-load/-delete jobs over the INTERNAL disks of `plan`. */
+int vsnap__qemu_snapjob_args(char **out, const char *job, const char *tag, char **nodes,
+	const vsnap_qemu_plan_disk *plan, size_t n, int with_vmstate);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * snap_internal.c: internal snapshots (inside the qcow2 files): qemu-img snapshot -c for a
+ * shut-off domain, the snapshot-save job (memory + disks) for a running one.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemudrv/qemu_priv.h"
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A tag left by a crash before the metadata was written would shadow the new one: drop it.
+ * Offline only (a running QEMU's images are changed through QMP). */
+static int drop_orphan_tag(const char *file, const char *tag)
+{
+	vsnap_img_info info;
+	int rc, has;
+
+	if ((rc = vsnap__img_info(&info, file)) < 0)
+		return rc;
+	has = vsnap__img_has_snapshot(&info, tag);
+	vsnap__img_info_clear(&info);
+	return has ? vsnap__img_snapshot_delete(file, tag) : 0;
+}
+
+/* Builds {"job-id":..,"tag":..,"vmstate":..,"devices":[..]} for snapshot-save/-load/-delete. */
+int vsnap__qemu_snapjob_args(char **out, const char *job, const char *tag, char **nodes,
+	const vsnap_qemu_plan_disk *plan, size_t n, int with_vmstate)
+{
+	vsnap_buf b = VSNAP_BUF_INIT;
+	const char *vmstate = NULL;
+	int first = 1, rc;
+
+	*out = NULL;
+	vsnap__buf_puts(&b, "{\"job-id\":");
+	vsnap__buf_json_str(&b, job);
+	vsnap__buf_puts(&b, ",\"tag\":");
+	vsnap__buf_json_str(&b, tag);
+	vsnap__buf_puts(&b, ",\"devices\":[");
+	for (size_t i = 0; i < n; i++) {
+		if (plan[i].location != VSNAP_SNAPSHOT_LOCATION_INTERNAL)
+			continue;
+		if (!nodes[i]) {
+			vsnap__buf_clear(&b);
+			return vsnap__error_set(VSNAP_EQEMU, VSNAP_ERRCLASS_QEMU,
+				"disk '%s' is not attached in the running QEMU", plan[i].disk->target_dev);
+		}
+		if (!first)
+			vsnap__buf_puts(&b, ",");
+		vsnap__buf_json_str(&b, nodes[i]);
+		if (!vmstate)
+			vmstate = nodes[i];
+		first = 0;
+	}
+	vsnap__buf_puts(&b, "]");
+	if (with_vmstate && vmstate) {
+		vsnap__buf_puts(&b, ",\"vmstate\":");
+		vsnap__buf_json_str(&b, vmstate);
+	}
+	vsnap__buf_puts(&b, "}");
+	if ((rc = vsnap__buf_ok(&b)) < 0) {
+		vsnap__buf_clear(&b);
+		return rc;
+	}
+	*out = vsnap__buf_steal(&b);
+	return 0;
+}
+
+int vsnap__qemu_create_internal(vsnap_qemu_dom *d, vsnap_snapshot_def *snap,
+	vsnap_qemu_plan_disk *plan, size_t n, int running, unsigned int flags)
+{
+	char **nodes = NULL, *args = NULL;
+	int rc = 0;
+
+	(void)flags;
+	if (!running) {
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			if (plan[i].location != VSNAP_SNAPSHOT_LOCATION_INTERNAL)
+				continue;
+			if ((rc = drop_orphan_tag(plan[i].disk->src_file, snap->name)) == 0)
+				rc = vsnap__img_snapshot_create(plan[i].disk->src_file, snap->name);
+			if (rc == 0 && i + 1 < n)
+				vsnap__crash_point("create-internal-disk");
+		}
+		return rc;
+	}
+	if ((rc = vsnap__qemu_disk_nodes(&nodes, d)) < 0)
+		return rc;
+	/* Overwrite an orphan tag of the same name (left by a crash): delete first. */
+	if ((rc = vsnap__qemu_snapjob_args(&args, "vsnap-del", snap->name, nodes, plan, n, 0)) < 0 ||
+	    (rc = vsnap__qmp_run(NULL, d->qmp, "snapshot-delete", args)) < 0 ||
+	    (rc = vsnap__qmp_job_wait(d->qmp, "vsnap-del", "dropping a stale internal snapshot",
+			QEMU_JOB_TIMEOUT_MS)) < 0)
+		goto cleanup;
+	free(args);
+	args = NULL;
+	if ((rc = vsnap__qemu_snapjob_args(&args, "vsnap-save", snap->name, nodes, plan, n, 1)) < 0 ||
+	    (rc = vsnap__qmp_run(NULL, d->qmp, "snapshot-save", args)) < 0)
+		goto cleanup;
+	rc = vsnap__qmp_job_wait(d->qmp, "vsnap-save", "saving the checkpoint", QEMU_JOB_TIMEOUT_MS);
+cleanup:
+	free(args);
+	vsnap__qemu_strv_free(nodes, d->def->ndisks);
+	return rc;
+}

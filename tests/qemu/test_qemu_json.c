@@ -1,0 +1,110 @@
+/* The QMP JSON reader/writer and the atomic store. SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qemudrv/json.h"
+#include "qemudrv/store.h"
+#include "vsnap/vsnap.h"
+
+static void parse_qmp_reply(void **state)
+{
+	const char *t = "{\"return\": [{\"id\": \"j1\", \"status\": \"concluded\", "
+		"\"error\": \"tag \\\"x\\\" \\u00e9\\ud83d\\ude00\", \"n\": -12, \"f\": 1.5e2, "
+		"\"ok\": true, \"none\": null}]}";
+	qjson *v = NULL;
+	(void)state;
+	assert_int_equal(vsnap__json_parse(&v, t, strlen(t), "test"), 0);
+	const qjson *r = vsnap__json_get(v, "return");
+	assert_int_equal(vsnap__json_len(r), 1);
+	const qjson *j = r->child;
+	assert_string_equal(vsnap__json_get_str(j, "id"), "j1");
+	assert_string_equal(vsnap__json_get_str(j, "error"), "tag \"x\" \xc3\xa9\xf0\x9f\x98\x80");
+	assert_int_equal(vsnap__json_get_num(j, "n", 0), -12);
+	assert_int_equal(vsnap__json_get_num(j, "f", 0), 150);
+	assert_int_equal(vsnap__json_get_num(j, "ok", 0), 1);
+	assert_non_null(vsnap__json_get(j, "none"));
+	assert_null(vsnap__json_get_str(j, "none"));
+	vsnap__json_free(v);
+}
+
+static void parse_errors(void **state)
+{
+	const char *bad[] = { "", "{", "{\"a\" 1}", "[1,]", "\"x", "{\"a\":tru}", "[1] 2",
+		"\"\\u0000\"", "\"\\q\"" };
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		qjson *v = NULL;
+		assert_int_equal(vsnap__json_parse(&v, bad[i], strlen(bad[i]), "qmp"), VSNAP_EPARSE);
+		assert_null(v);
+		assert_non_null(strstr(vsnap_error_last()->message, "qmp: malformed JSON at byte"));
+	}
+}
+
+static void write_escapes(void **state)
+{
+	vsnap_buf b = VSNAP_BUF_INIT;
+	qjson *v = NULL;
+	const char *s = "a\"b\\c\nd\x01/e";
+	(void)state;
+	vsnap__buf_json_str(&b, s);
+	assert_int_equal(vsnap__buf_ok(&b), 0);
+	assert_string_equal(b.ptr, "\"a\\\"b\\\\c\\u000ad\\u0001/e\"");
+	assert_int_equal(vsnap__json_parse(&v, b.ptr, b.len, "roundtrip"), 0);
+	assert_string_equal(v->str, s);
+	vsnap__json_free(v);
+	vsnap__buf_clear(&b);
+}
+
+static void store_atomic(void **state)
+{
+	char dir[] = "/tmp/vsnap-store-XXXXXX", path[128], *text = NULL, **names = NULL;
+	size_t n = 0;
+	vsnap_store st;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/root/deep", dir);
+	assert_int_equal(vsnap__store_open(&st, path), 0);
+	snprintf(path, sizeof(path), "%s/root/deep/domains/a.xml", dir);
+	assert_int_equal(vsnap__store_write(path, "one", 3), 0);
+	assert_int_equal(vsnap__store_write(path, "two", 3), 0);
+	assert_int_equal(vsnap__store_read(&text, path), 0);
+	assert_string_equal(text, "two");
+	free(text);
+	snprintf(path, sizeof(path), "%s/root/deep/domains", dir);
+	assert_int_equal(vsnap__store_list(&names, &n, path, ".xml"), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(names[0], "a");
+	free(names[0]);
+	free(names);
+	assert_int_equal(vsnap__store_check_name("snapshot", "../x"), VSNAP_EINVALID);
+	assert_int_equal(vsnap__store_check_name("snapshot", ".hidden"), VSNAP_EINVALID);
+	/* A second lock holder waits, then gives up with ELOCKED. */
+	int fd1 = -1, fd2 = -1;
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	assert_int_equal(vsnap__lock_acquire(&fd1, path, 100), 0);
+	assert_int_equal(vsnap__lock_acquire(&fd2, path, 50), VSNAP_ELOCKED);
+	vsnap__lock_release(fd1);
+	assert_int_equal(vsnap__lock_acquire(&fd2, path, 50), 0);
+	vsnap__lock_release(fd2);
+	vsnap__store_close(&st);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_qmp_reply),
+		cmocka_unit_test(parse_errors),
+		cmocka_unit_test(write_escapes),
+		cmocka_unit_test(store_atomic),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
