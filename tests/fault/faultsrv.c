@@ -40,7 +40,7 @@ struct fs_server {
 	char url[64];
 	fs_buf ops;                     /* every operation served, space-separated */
 	int requests;
-	char cookie[256];
+	fs_buf cookies;                 /* every session cookie the upstream set, space-separated */
 };
 
 static int buf_add(fs_buf *b, const void *p, size_t n)
@@ -337,8 +337,8 @@ static int relay(fs_server *s, fs_conn *c, const fs_buf *resp)
 			if (v && v < end) {
 				v += 20;
 				pthread_mutex_lock(&s->lock);
-				snprintf(s->cookie, sizeof(s->cookie), "%.*s",
-					(int)strcspn(v, ";\r"), v);
+				buf_add(&s->cookies, v, strcspn(v, ";\r"));
+				buf_add(&s->cookies, " ", 1);
 				pthread_mutex_unlock(&s->lock);
 			}
 		}
@@ -564,6 +564,7 @@ void fs_stop(fs_server *s)
 	SSL_CTX_free(s->up_ctx);
 	pthread_mutex_destroy(&s->lock);
 	free(s->ops.data);
+	free(s->cookies.data);
 	free(s);
 }
 
@@ -588,10 +589,10 @@ int fs_count(fs_server *s, const char *op)
 	return count;
 }
 
-void fs_last_cookie(fs_server *s, char *out, size_t size)
+void fs_cookies(fs_server *s, char *out, size_t size)
 {
 	pthread_mutex_lock(&s->lock);
-	snprintf(out, size, "%s", s->cookie);
+	snprintf(out, size, "%s", s->cookies.data ? s->cookies.data : "");
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -52,8 +52,8 @@ void fs_stop(fs_server *s);
 const char *fs_url(const fs_server *s);
 /* How many requests for `op` were served so far ("": all requests). */
 int fs_count(fs_server *s, const char *op);
-/* The last value of the vmware_soap_session cookie the upstream set ("" none); copied. */
-void fs_last_cookie(fs_server *s, char *out, size_t size);
+/* Every vmware_soap_session cookie value the upstream set, space-separated; copied. */
+void fs_cookies(fs_server *s, char *out, size_t size);
 /* Every operation served, space-separated ("RetrieveServiceContent Login ..."); copied. */
 void fs_ops(fs_server *s, char *out, size_t size);
 
