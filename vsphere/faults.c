@@ -196,10 +196,19 @@ int vsnap__vs_soap_error(vsnap_vs_client *c, const char *op, const char *what)
 			fs = soap->fault->SOAP_ENV__Reason->SOAP_ENV__Text;
 		return vsnap__vs_fault_raise(d ? d->__any : NULL, fs, ctx);
 	}
-	if (soap->error >= 100 && soap->error < 600)
+	if (soap->error >= 100 && soap->error < 600) {
+		/* The body is often an HTML page: keep its start, on one line. */
+		char excerpt[201];
+		size_t i;
+
+		snprintf(excerpt, sizeof(excerpt), "%s", c->x.resp.len ? c->x.resp.data
+			: "empty body");
+		for (i = 0; excerpt[i]; i++)
+			if (excerpt[i] == '\n' || excerpt[i] == '\r' || excerpt[i] == '\t')
+				excerpt[i] = ' ';
 		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_NET,
-			"%s: HTTP status %d from '%s' (%.200s)", ctx, soap->error, c->url,
-			c->x.resp.len ? c->x.resp.data : "empty body");
+			"%s: HTTP status %d from '%s' (%s)", ctx, soap->error, c->url, excerpt);
+	}
 	{
 		char buf[256];
 

@@ -185,6 +185,56 @@ static void test_fault_net__truncated_xml(void **state)
 	fs_stop(s);
 }
 
+/* Runs the CLI on `uri`; returns its exit status, stdout+stderr in out. */
+static int run_cli(char *out, size_t size, const char *uri, const char *command)
+{
+	char cmd[1024];
+	size_t len = 0, n;
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "VSNAP_PASSWORD=fault-pw VSNAP_AUTH_FILE=/nonexistent "
+		"'%s' -c '%s' %s 2>&1", getenv("VSNAP_BIN"), uri, command);
+	assert_non_null(p = popen(cmd, "r"));
+	while (len + 1 < size && (n = fread(out + len, 1, size - len - 1, p)) > 0)
+		len += n;
+	out[len] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The same faults through the CLI: a non-zero exit and one clear line naming the URL. */
+static void test_fault_net__cli(void **state)
+{
+	fs_rule rules[] = {
+		{ "RetrieveServiceContent", 1, FS_REPLY, 500, html_500, 0, 0 },
+		{ "RetrieveServiceContent", 2, FS_TRUNCATE, 0, sc_xml, 0, 0 },
+		{ "RetrieveServiceContent", 0, FS_REPLY, 0, sc_xml, 0, 0 },
+		{ "Login", 0, FS_RESET, 0, login_xml, 0, 0 },
+	};
+	const char *bin = getenv("VSNAP_BIN");
+	fs_server *s;
+	char uri[128], out[4096];
+	int i;
+	long long t0 = now_ms();
+
+	(void)state;
+	if (!bin || access(bin, X_OK) != 0)
+		skip();
+	s = serve(rules, 4);
+	snprintf(uri, sizeof(uri), "esx://root@127.0.0.1:%d/?transport=http",
+		atoi(strrchr(fs_url(s), ':') + 1));
+	for (i = 0; i < 3; i++) {
+		assert_int_not_equal(run_cli(out, sizeof(out), uri, "list --all"), 0);
+		print_message("CLI: %s", out);
+		assert_non_null(strstr(out, "127.0.0.1"));
+		assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));   /* one line */
+		assert_non_null(strstr(out, i == 0 ? "500" : i == 1 ? "malformed" : "reset"));
+	}
+	assert_true(now_ms() - t0 < 10000);
+	fs_stop(s);
+}
+
 /*
  * Oversized replies run in a child process so that its peak RSS (getrusage) measures this
  * exchange alone. Exit code 0 = as expected; the child prints what went wrong.
@@ -318,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_fault_net__stall_times_out),
 		cmocka_unit_test(test_fault_net__http_500_html),
 		cmocka_unit_test(test_fault_net__truncated_xml),
+		cmocka_unit_test(test_fault_net__cli),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
