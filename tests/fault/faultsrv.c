@@ -41,6 +41,7 @@ struct fs_server {
 	fs_buf ops;                     /* every operation served, space-separated */
 	int requests;
 	fs_buf cookies;                 /* every session cookie the upstream set, space-separated */
+	fs_buf captured;                /* last request body for cfg.capture_op */
 };
 
 static int buf_add(fs_buf *b, const void *p, size_t n)
@@ -413,6 +414,10 @@ static int serve_one(fs_server *s, fs_conn *c)
 	s->requests++;
 	buf_add(&s->ops, op, strlen(op));
 	buf_add(&s->ops, " ", 1);
+	if (s->cfg.capture_op && !strcmp(s->cfg.capture_op, op)) {
+		s->captured.len = 0;
+		buf_add(&s->captured, req.data + boff, req.len - boff);
+	}
 	pthread_mutex_unlock(&s->lock);
 	nth = fs_count(s, op);
 	if (!(r = match(s, op, nth)))
@@ -565,6 +570,7 @@ void fs_stop(fs_server *s)
 	pthread_mutex_destroy(&s->lock);
 	free(s->ops.data);
 	free(s->cookies.data);
+	free(s->captured.data);
 	free(s);
 }
 
@@ -600,5 +606,12 @@ void fs_ops(fs_server *s, char *out, size_t size)
 {
 	pthread_mutex_lock(&s->lock);
 	snprintf(out, size, "%s", s->ops.data ? s->ops.data : "");
+	pthread_mutex_unlock(&s->lock);
+}
+
+void fs_captured(fs_server *s, char *out, size_t size)
+{
+	pthread_mutex_lock(&s->lock);
+	snprintf(out, size, "%s", s->captured.data ? s->captured.data : "");
 	pthread_mutex_unlock(&s->lock);
 }

@@ -40,6 +40,7 @@ typedef struct {
 	int upstream_port;      /* 0: no upstream (unmatched requests get HTTP 404) */
 	int upstream_tls;       /* the upstream speaks HTTPS (certificate not checked) */
 	const char *session_manager; /* FS_EXPIRE: upstream SessionManager MoRef value */
+	const char *capture_op; /* keep the body of the last request for this operation */
 	const fs_rule *rules;   /* the first matching rule wins */
 	size_t nrules;
 } fs_config;
@@ -56,6 +57,9 @@ int fs_count(fs_server *s, const char *op);
 void fs_cookies(fs_server *s, char *out, size_t size);
 /* Every operation served, space-separated ("RetrieveServiceContent Login ..."); copied. */
 void fs_ops(fs_server *s, char *out, size_t size);
+
+/* The body of the last request for cfg.capture_op ("" none); copied. */
+void fs_captured(fs_server *s, char *out, size_t size);
 
 /* Reads a file under $VSNAP_SRC/fixtures/fault/; malloc'ed NUL-terminated, NULL on error. */
 char *fs_fixture(const char *name);

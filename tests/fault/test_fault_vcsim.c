@@ -113,8 +113,10 @@ static void test_fault_vcsim__session_expires_during_task_wait(void **state)
 	cfg.session_manager = "ha-sessionmgr";
 	cfg.rules = rules;
 	cfg.nrules = 1;
+	cfg.capture_op = "WaitForUpdatesEx";
 	assert_int_equal(fs_start(&srv, &cfg), 0);
 	options(&o, fs_url(srv), NULL);
+	o.request_timeout_ms = 4000;   /* the long poll must stay within half of it */
 	assert_vs_ok(vsnap__vs_open(&c, &o));
 	assert_vs_ok(vsnap__vs_login(c));
 	assert_vs_ok(vsnap__vs_vm_list(&vms, &nvms, c));
@@ -129,6 +131,8 @@ static void test_fault_vcsim__session_expires_during_task_wait(void **state)
 	print_message("requests: %s\n", ops);
 	assert_int_equal(fs_count(srv, "Login"), 2);            /* exactly one re-login */
 	assert_int_equal(fs_count(srv, "CreateSnapshot_Task"), 1); /* the task was not re-run */
+	fs_captured(srv, ops, sizeof(ops));
+	assert_non_null(strstr(ops, "maxWaitSeconds>2<"));
 	assert_int_equal(snapshots_named(c, &vms[0].moref, "during-expiry"), 1);
 	assert_vs_ok(vsnap__vs_snapshot_remove(c, &snap, 0, -1));
 	assert_vs_ok(vsnap__vs_logout(c));
