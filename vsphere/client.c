@@ -68,7 +68,9 @@ int vsnap__vs_invoke(vsnap_vs_client *c, const char *op, const char *what, vsnap
 			return vsnap__error_prefix("session expired and re-login did not help");
 		vsnap__vs_log(c, "%s: session expired, logging in again", op);
 		if (vsnap__vs_relogin(c) < 0)
-			return vsnap_error_last()->code;
+			return vsnap__error_prefix("%s on %s", op, what);
+		if (flags & VSNAP_VS_CALL_SESSION_STATE)
+			return 1;
 	}
 }
 

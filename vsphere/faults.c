@@ -185,7 +185,7 @@ int vsnap__vs_soap_error(vsnap_vs_client *c, const char *op, const char *what)
 	snprintf(ctx, sizeof(ctx), "%s on %s", op, what);
 	if (c->x.error_set)
 		return vsnap_error_last()->code;
-	if (!c->replay_dir && c->x.http_status == 0)
+	if (!c->replay_dir && (c->x.http_status == 0 || c->x.curl_code))
 		return vsnap__vs_transport_error(c, ctx);
 	if (soap->error == SOAP_FAULT && soap->fault) {
 		const struct SOAP_ENV__Detail *d = soap->fault->detail ? soap->fault->detail
@@ -196,10 +196,19 @@ int vsnap__vs_soap_error(vsnap_vs_client *c, const char *op, const char *what)
 			fs = soap->fault->SOAP_ENV__Reason->SOAP_ENV__Text;
 		return vsnap__vs_fault_raise(d ? d->__any : NULL, fs, ctx);
 	}
-	if (soap->error >= 100 && soap->error < 600)
+	if (soap->error >= 100 && soap->error < 600) {
+		/* The body is often an HTML page: keep its start, on one line. */
+		char excerpt[201];
+		size_t i;
+
+		snprintf(excerpt, sizeof(excerpt), "%s", c->x.resp.len ? c->x.resp.data
+			: "empty body");
+		for (i = 0; excerpt[i]; i++)
+			if (excerpt[i] == '\n' || excerpt[i] == '\r' || excerpt[i] == '\t')
+				excerpt[i] = ' ';
 		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_NET,
-			"%s: HTTP status %d from '%s' (%.200s)", ctx, soap->error, c->url,
-			c->x.resp.len ? c->x.resp.data : "empty body");
+			"%s: HTTP status %d from '%s' (%s)", ctx, soap->error, c->url, excerpt);
+	}
 	{
 		char buf[256];
 

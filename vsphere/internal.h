@@ -38,7 +38,12 @@ typedef struct {
 	char curl_msg[CURL_ERROR_SIZE];
 	int error_set;            /* a vsnap error is already set (replay mismatch, conversion) */
 	int performed;            /* the request went out (or was matched in replay) */
+	int too_large;            /* the reply crossed VSNAP_VS_MAX_RESPONSE: transfer aborted */
 } vsnap_vs_exchange;
+
+/* Replies (SOAP or GET) larger than this are refused instead of buffered: libcurl aborts the
+ * transfer once the announced Content-Length or the bytes received exceed it. */
+#define VSNAP_VS_MAX_RESPONSE (64L * 1024 * 1024)
 
 struct vsnap_vs_client {
 	struct soap *soap;
@@ -83,12 +88,19 @@ typedef int (*vsnap_vs_call_fn)(vsnap_vs_client *c, void *arg);
 
 enum {
 	VSNAP_VS_CALL_READ = 1u << 0,   /* idempotent: re-login and retry on NotAuthenticated */
+	/*
+	 * The call works on state that lives in the session (a property filter): after a re-login
+	 * that state is gone, so the call is not retried; vsnap__vs_invoke returns 1 instead and
+	 * the caller rebuilds its state in the new session.
+	 */
+	VSNAP_VS_CALL_SESSION_STATE = 1u << 1,
 };
 
 /*
  * Runs `fn` as one SOAP exchange named `op`, about `what` (for messages: "VM 'vm-42'").
  * Counts the request, records/replays it, maps every failure to a vsnap error, re-logs in once
- * on NotAuthenticated for reads. Clears the gSOAP arena before the call.
+ * on NotAuthenticated for reads. Clears the gSOAP arena before the call. Returns 0, a negative
+ * error, or 1 (VSNAP_VS_CALL_SESSION_STATE only: re-logged in, call not retried).
  */
 int vsnap__vs_invoke(vsnap_vs_client *c, const char *op, const char *what, vsnap_vs_call_fn fn,
 	void *arg, unsigned int flags);

@@ -126,6 +126,16 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/* A property filter on the task's info, in the current session; a fresh update version. */
+static int create_filter(vsnap_vs_client *c, struct wait_state *w, const char *what)
+{
+	free(w->filter);
+	free(w->version);
+	w->filter = w->version = NULL;
+	return vsnap__vs_invoke(c, "CreateFilter", what, call_create_filter, w,
+		VSNAP_VS_CALL_READ);
+}
+
 /* Loops WaitForUpdatesEx until the task ends, the timeout expires or cancel is set. */
 static int wait_loop(vsnap_vs_client *c, struct wait_state *w, const char *what)
 {
@@ -155,10 +165,20 @@ static int wait_loop(vsnap_vs_client *c, struct wait_state *w, const char *what)
 			w->max_wait = 1;
 		if (w->max_wait > 30)
 			w->max_wait = 30;
+		/* The server may hold the reply that long: stay well inside the HTTP timeout. */
+		if (c->request_timeout_ms && w->max_wait > (int)(c->request_timeout_ms / 2000))
+			w->max_wait = (int)(c->request_timeout_ms / 2000);
 		if (w->max_wait < 1)
 			w->max_wait = 1;
-		if ((rc = vsnap__vs_invoke(c, "WaitForUpdatesEx", what, call_wait, w,
-				VSNAP_VS_CALL_READ)) < 0)
+		rc = vsnap__vs_invoke(c, "WaitForUpdatesEx", what, call_wait, w,
+			VSNAP_VS_CALL_READ | VSNAP_VS_CALL_SESSION_STATE);
+		/* The session expired and we logged in again: the filter died with the old one. */
+		if (rc == 1) {
+			vsnap__vs_log(c, "%s: new session, watching task '%s' again", what,
+				w->task->value);
+			rc = create_filter(c, w, what);
+		}
+		if (rc < 0)
 			return rc;
 		if (c->progress_cb && w->state && w->progress != last_progress &&
 		    strcmp(w->state, "success") && strcmp(w->state, "error")) {
@@ -178,8 +198,7 @@ int vsnap__vs_task_wait(vsnap_vs_moref *result, vsnap_vs_client *c, const vsnap_
 		result->type = result->value = NULL;
 	w.task = task;
 	w.progress = -1;
-	if ((rc = vsnap__vs_invoke(c, "CreateFilter", what, call_create_filter, &w,
-			VSNAP_VS_CALL_READ)) < 0)
+	if ((rc = create_filter(c, &w, what)) < 0)
 		goto out;
 	rc = wait_loop(c, &w, what);
 	if (w.filter) {
@@ -191,8 +210,11 @@ int vsnap__vs_task_wait(vsnap_vs_moref *result, vsnap_vs_client *c, const vsnap_
 		volatile int *cancel = c->cancel;
 
 		c->cancel = NULL;    /* cleanup goes out even when cancelling */
+		/* 1: the session was renewed, so the filter is gone already. */
 		drc = vsnap__vs_invoke(c, "DestroyPropertyFilter", what, call_destroy_filter, &w,
-			VSNAP_VS_CALL_READ);
+			VSNAP_VS_CALL_READ | VSNAP_VS_CALL_SESSION_STATE);
+		if (drc == 1)
+			drc = 0;
 		c->cancel = cancel;
 		if (rc < 0)
 			vsnap__error_set_fault(rc, copy.klass, fault, "%s", msg ? msg : "");

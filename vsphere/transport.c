@@ -27,6 +27,21 @@ void vsnap__vs_log(vsnap_vs_client *c, const char *fmt, ...)
 	c->log_cb(line, c->log_payload);
 }
 
+/* Aborts a transfer (chunked, or lying about its length) once it outgrows the cap. */
+static int on_progress(void *client, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+	curl_off_t ulnow)
+{
+	vsnap_vs_client *c = client;
+
+	(void)dltotal;
+	(void)ultotal;
+	(void)ulnow;
+	if (dlnow <= VSNAP_VS_MAX_RESPONSE)
+		return 0;
+	c->x.too_large = 1;
+	return 1;
+}
+
 /* Applies our TLS, proxy and timeout rules to `curl` (the SOAP handle, or a GET handle). */
 int vsnap__vs_curl_setup(vsnap_vs_client *c, CURL *curl)
 {
@@ -53,6 +68,11 @@ int vsnap__vs_curl_setup(vsnap_vs_client *c, CURL *curl)
 		rc |= curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, vsnap__vs_ssl_ctx_cb);
 		rc |= curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, c);
 	}
+	/* Bounded memory: the plugin and cb_recv buffer whole replies, so cap them. */
+	rc |= curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)VSNAP_VS_MAX_RESPONSE);
+	rc |= curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	rc |= curl_easy_setopt(curl, CURLOPT_XFERINFODATA, c);
+	rc |= curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 	/* In-memory cookie engine: the session cookie stays inside libcurl. */
 	rc |= curl_easy_setopt(curl, CURLOPT_COOKIEFILE, "");
 	if (rc != CURLE_OK)
@@ -70,6 +90,10 @@ int vsnap__vs_curl_code_error(vsnap_vs_client *c, int code, const char *detail, 
 		return vsnap__error_set(VSNAP_ECERTIFICATE, VSNAP_ERRCLASS_TLS,
 			"%s: the certificate of '%s' has fingerprint %s, which is not the pinned "
 			"thumbprint", what, c->url, c->peer_fingerprint);
+	if (code == CURLE_FILESIZE_EXCEEDED || (code == CURLE_ABORTED_BY_CALLBACK && c->x.too_large))
+		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_NET,
+			"%s: the response from '%s' is larger than %ld MiB; refused", what, c->url,
+			VSNAP_VS_MAX_RESPONSE >> 20);
 	switch (code) {
 	case CURLE_OPERATION_TIMEDOUT:
 		return vsnap__error_set(VSNAP_ETIMEOUT, VSNAP_ERRCLASS_NET, "%s: '%s' timed out: %s",
@@ -89,18 +113,18 @@ int vsnap__vs_curl_code_error(vsnap_vs_client *c, int code, const char *detail, 
 
 /*
  * The plugin turns a failed curl_easy_perform into a SOAP "sender fault" whose string is
- * curl_easy_strerror(code), dropping the code: find it back by that text.
+ * curl_easy_strerror(code), dropping the code: find it back by that text. 0: no such text.
  */
 static int curl_code_of(const char *text)
 {
 	int i;
 
 	if (!text)
-		return CURLE_RECV_ERROR;
+		return 0;
 	for (i = 1; i < CURL_LAST; i++)
 		if (!strcmp(curl_easy_strerror((CURLcode)i), text))
 			return i;
-	return CURLE_RECV_ERROR;
+	return 0;
 }
 
 int vsnap__vs_transport_error(vsnap_vs_client *c, const char *what)
@@ -151,13 +175,19 @@ static int cb_prepareinitrecv(struct soap *soap)
 	}
 	rc = c->lower_prepareinitrecv(soap);
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &c->x.http_status);
-	if (rc != SOAP_OK && c->x.http_status == 0) {
+	if (rc != SOAP_OK) {
+		/*
+		 * A transfer can also fail after the status line (reset mid-body, size cap): then
+		 * the HTTP status is known but the failure is still the transport's, not a fault.
+		 */
 		const char *fs = soap->fault && soap->fault->faultstring ? soap->fault->faultstring
 			: NULL;
 		struct soap_curl_data *d = soap_lookup_plugin(soap, soap_curl_id);
 
 		c->x.curl_code = curl_code_of(fs);
-		if (d)
+		if (!c->x.curl_code && c->x.http_status == 0)
+			c->x.curl_code = CURLE_RECV_ERROR;
+		if (c->x.curl_code && d)
 			snprintf(c->x.curl_msg, sizeof(c->x.curl_msg), "%s", d->buf);
 	}
 	return rc;
@@ -241,6 +271,7 @@ void vsnap__vs_exchange_begin(vsnap_vs_client *c, const char *op)
 	c->x.curl_msg[0] = '\0';
 	c->x.error_set = 0;
 	c->x.performed = 0;
+	c->x.too_large = 0;
 	c->seq++;
 	c->requests++;
 }

@@ -11,7 +11,8 @@
  *                      type name ("InvalidState", "NotFound", "TooManySnapshotLevels", ...), also
  *                      when the fault came inside a task's TaskInfo.error
  *   VSNAP_EAUTH        InvalidLogin, or NotAuthenticated that a single re-login did not cure
- *   VSNAP_ENETWORK     connection refused/reset, HTTP error without SOAP fault, malformed reply
+ *   VSNAP_ENETWORK     connection refused/reset, HTTP error without SOAP fault, malformed reply,
+ *                      reply larger than 64 MiB (refused, not buffered)
  *   VSNAP_ETIMEOUT     connect/request timeout, or a task that outlived the task timeout
  *   VSNAP_ECERTIFICATE TLS peer verification failed (CA, host name, pinned thumbprint)
  *   VSNAP_ECANCELLED   *opts.cancel became non-zero (a task under way is cancelled first)
