@@ -14,6 +14,8 @@ typedef struct {
 	int location;        /* vsnap_snapshot_location: snapshot='no|internal|external|manual' */
 	char *source_file;   /* external: <source file='...'/>, else NULL */
 	char *driver_type;   /* external: <driver type='qcow2'/>, else NULL */
+	char *source_type;   /* <disk type='...'>: "file" (NULL means file) or "block", where
+	                        source_file holds <source dev='...'/> */
 } vsnap_snapshot_disk_def;
 
 typedef struct {
@@ -31,6 +33,9 @@ typedef struct {
 	char *id;                  /* driver id: ESX MoRef; QEMU: NULL */
 	int quiesced;              /* 1, 0, or -1 unknown */
 	int is_current;            /* <active>1</active> in redefine input / internal metadata */
+	/* Redefine input only, kept as text like domain_xml (NULL when absent). */
+	char *inactive_domain_xml; /* <inactiveDomain> element */
+	char *cookie_xml;          /* <cookie> element */
 } vsnap_snapshot_def;
 
 typedef enum {
@@ -47,7 +52,9 @@ int vsnap__snapshot_def_copy(vsnap_snapshot_def **out, const vsnap_snapshot_def 
 /*
  * Parses <domainsnapshot> XML. Errors (VSNAP_EPARSE) name the element/attribute and the line.
  * In CREATE mode a missing name is generated from `now` (seconds since the epoch) as libvirt
- * does (the decimal creation time).
+ * does (the decimal creation time), and creation_time is set to `now`. <domain>,
+ * <inactiveDomain> and <cookie> are kept as text, serialized libvirt-style at column 0.
+ * A DOCTYPE is refused (no entity expansion); libxml2 never prints.
  */
 int vsnap__snapshot_def_parse(vsnap_snapshot_def **out, const char *xml, unsigned int flags,
 	long long now);
