@@ -406,16 +406,3 @@ int vsnap_snapshot_get_xml(char **out, const vsnap_snapshot *snap, unsigned int 
 		shown.parent = snap->parent->def->name;
 	return vsnap__snapshot_def_format(out, &shown, flags, 0);
 }
-
-const char *vsnap_domain_state_name(int state)
-{
-	/* virsh's wording of virDomainState. */
-	static const char *const names[] = {
-		"no state", "running", "idle", "paused", "in shutdown", "shut off", "crashed",
-		"pmsuspended",
-	};
-
-	if (state < 0 || (size_t)state >= sizeof(names) / sizeof(names[0]))
-		return "unknown";
-	return names[state];
-}

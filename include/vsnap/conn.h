@@ -40,7 +40,7 @@ typedef struct {
 } vsnap_conn_options;
 
 #define VSNAP_CONN_OPTIONS_VERSION 1
-#define VSNAP_CONN_OPTIONS_INIT { VSNAP_CONN_OPTIONS_VERSION }
+#define VSNAP_CONN_OPTIONS_INIT { .version = VSNAP_CONN_OPTIONS_VERSION }
 
 /** Fills `opts` with defaults. Returns VSNAP_EINVALID for a version this library lacks. */
 VSNAP_EXTERN(int) vsnap_conn_options_init(vsnap_conn_options *opts, unsigned int version);

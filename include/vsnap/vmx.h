@@ -29,7 +29,7 @@ typedef struct {
 } vsnap_vmx_options;
 
 #define VSNAP_VMX_OPTIONS_VERSION 1
-#define VSNAP_VMX_OPTIONS_INIT { VSNAP_VMX_OPTIONS_VERSION }
+#define VSNAP_VMX_OPTIONS_INIT { .version = VSNAP_VMX_OPTIONS_VERSION }
 
 VSNAP_EXTERN(int) vsnap_vmx_options_init(vsnap_vmx_options *opts, unsigned int version);
 
