@@ -73,6 +73,15 @@ int vsnap__domain_parse_address(vsnap_domain_address *addr, const xmlNode *dev_n
 		return rc;
 	if (strcmp(addr->type, "pci") == 0 && addr->bus > 0xff)
 		return vsnap__xml_error(n, "PCI bus %d out of range", addr->bus);
+	/* libvirt reads an absent number of a drive address as 0, as the formatter writes it:
+	 * left at -1 it would escape the implicit-controller pass (fuzz: format fixed point). */
+	if (strcmp(addr->type, "drive") == 0) {
+		int *fields[] = { &addr->controller, &addr->bus, &addr->target, &addr->unit };
+
+		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+			if (*fields[i] < 0)
+				*fields[i] = 0;
+	}
 	return 0;
 }
 
