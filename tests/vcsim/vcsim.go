@@ -1,0 +1,115 @@
+// vcsim.go: vsnap's own front-end to govmomi's vSphere simulator library, for tests.
+//
+//	vcsim [-l 127.0.0.1:0] [-esx] [-trace-file FILE] [-cert F -key F] [-http]
+//	      [-username U -password P]
+//
+// It prints the SDK URL (https://127.0.0.1:PORT/sdk) on stdout once it accepts requests and
+// runs until SIGTERM/SIGINT. Without -cert it makes a fresh self-signed 2048-bit certificate
+// (the library's built-in one is 1024-bit, which OpenSSL 3 refuses even when pinned).
+// SPDX-License-Identifier: GPL-2.0-or-later
+package main
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"flag"
+	"fmt"
+	"math/big"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/vmware/govmomi/simulator"
+)
+
+// selfSigned builds a throw-away 2048-bit certificate for localhost and 127.0.0.1.
+func selfSigned() (tls.Certificate, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	tmpl := x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: "localhost"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		DNSNames:     []string{"localhost"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, &tmpl, &tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+}
+
+func main() {
+	listen := flag.String("l", "127.0.0.1:0", "listen address")
+	esx := flag.Bool("esx", false, "simulate a standalone ESX host instead of vCenter")
+	traceFile := flag.String("trace-file", "", "append a \"Request:\"/\"Response:\" line per SOAP call")
+	certFile := flag.String("cert", "", "PEM certificate for TLS")
+	keyFile := flag.String("key", "", "PEM private key for TLS")
+	plain := flag.Bool("http", false, "serve plain HTTP")
+	user := flag.String("username", "", "accept only this user (default: any non-empty)")
+	pass := flag.String("password", "", "password for -username")
+	flag.Parse()
+
+	if *traceFile != "" {
+		f, err := os.OpenFile(*traceFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "vcsim:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		simulator.Trace = true
+		simulator.TraceFile = f
+	}
+
+	model := simulator.VPX()
+	if *esx {
+		model = simulator.ESX()
+	}
+	if err := model.Create(); err != nil {
+		fmt.Fprintln(os.Stderr, "vcsim: create:", err)
+		os.Exit(1)
+	}
+	defer model.Remove()
+
+	model.Service.Listen = &url.URL{Host: *listen}
+	if *user != "" {
+		model.Service.Listen.User = url.UserPassword(*user, *pass)
+	}
+	if !*plain {
+		var cert tls.Certificate
+		var err error
+		if *certFile != "" {
+			cert, err = tls.LoadX509KeyPair(*certFile, *keyFile)
+		} else {
+			cert, err = selfSigned()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "vcsim: certificate:", err)
+			os.Exit(1)
+		}
+		model.Service.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	}
+	server := model.Service.NewServer()
+	defer server.Close()
+
+	u := *server.URL
+	u.User = nil
+	fmt.Println(u.String())
+	os.Stdout.Sync()
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	<-sig
+}

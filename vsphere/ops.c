@@ -1,0 +1,272 @@
+/*
+ * ops.c: the snapshot and power methods. Each sends one request that starts a task (or, for
+ * RenameSnapshot / ShutdownGuest / RebootGuest, does the job directly) and then waits for the
+ * task with vsnap__vs_task_wait.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vsphere/internal.h"
+
+typedef enum {
+	OP_CREATE, OP_REVERT, OP_REVERT_CURRENT, OP_REMOVE, OP_REMOVE_ALL, OP_RENAME,
+	OP_CONSOLIDATE, OP_POWER_ON, OP_POWER_OFF, OP_SUSPEND, OP_RESET, OP_SHUTDOWN, OP_REBOOT,
+} op_kind;
+
+static const char *const op_names[] = {
+	"CreateSnapshot_Task", "RevertToSnapshot_Task", "RevertToCurrentSnapshot_Task",
+	"RemoveSnapshot_Task", "RemoveAllSnapshots_Task", "RenameSnapshot",
+	"ConsolidateVMDisks_Task", "PowerOnVM_Task", "PowerOffVM_Task", "SuspendVM_Task",
+	"ResetVM_Task", "ShutdownGuest", "RebootGuest",
+};
+
+struct op_arg {
+	op_kind kind;
+	const vsnap_vs_moref *obj;
+	const vsnap_vs_moref *host;
+	const char *name, *description;
+	int b1, b2;               /* memory/quiesce, removeChildren/consolidate, suppressPowerOn */
+	vsnap_vs_moref task;      /* out */
+};
+
+/* Optional boolean in the arena: -1 = not sent. */
+static enum xsd__boolean *opt_bool(struct soap *soap, int v)
+{
+	enum xsd__boolean *b;
+
+	if (v < 0 || !(b = soap_malloc(soap, sizeof(*b))))
+		return NULL;
+	*b = v ? true_ : false_;
+	return b;
+}
+
+static int call_op(vsnap_vs_client *c, void *arg)
+{
+	struct op_arg *a = arg;
+	struct soap *s = c->soap;
+	vim25__MoRef *me = vsnap__vs_soap_moref(s, a->obj->type, a->obj->value);
+	vim25__MoRef *host = a->host ? vsnap__vs_soap_moref(s, a->host->type, a->host->value)
+		: NULL;
+	char *name = soap_strdup(s, a->name), *desc = soap_strdup(s, a->description);
+	vim25__MoRef *task = NULL;
+	int rc;
+
+	switch (a->kind) {
+	case OP_CREATE: {
+		struct vim25__CreateSnapshot_USCORETaskResponse r;
+
+		rc = soap_call_vim25__CreateSnapshot_USCORETask(s, c->url, c->soap_action, me, name,
+			desc, a->b1 ? true_ : false_, a->b2 ? true_ : false_, &r);
+		task = r.returnval;
+		break;
+	}
+	case OP_REVERT: {
+		struct vim25__RevertToSnapshot_USCORETaskResponse r;
+
+		rc = soap_call_vim25__RevertToSnapshot_USCORETask(s, c->url, c->soap_action, me,
+			host, opt_bool(s, a->b1), &r);
+		task = r.returnval;
+		break;
+	}
+	case OP_REVERT_CURRENT: {
+		struct vim25__RevertToCurrentSnapshot_USCORETaskResponse r;
+
+		rc = soap_call_vim25__RevertToCurrentSnapshot_USCORETask(s, c->url, c->soap_action,
+			me, host, opt_bool(s, a->b1), &r);
+		task = r.returnval;
+		break;
+	}
+	case OP_REMOVE: {
+		struct vim25__RemoveSnapshot_USCORETaskResponse r;
+
+		rc = soap_call_vim25__RemoveSnapshot_USCORETask(s, c->url, c->soap_action, me,
+			a->b1 ? true_ : false_, opt_bool(s, a->b2), &r);
+		task = r.returnval;
+		break;
+	}
+	case OP_REMOVE_ALL: {
+		struct vim25__RemoveAllSnapshots_USCORETaskResponse r;
+
+		rc = soap_call_vim25__RemoveAllSnapshots_USCORETask(s, c->url, c->soap_action, me,
+			opt_bool(s, a->b2), &r);
+		task = r.returnval;
+		break;
+	}
+	case OP_RENAME: {
+		struct vim25__RenameSnapshotResponse r;
+
+		return soap_call_vim25__RenameSnapshot(s, c->url, c->soap_action, me, name, desc, &r);
+	}
+	case OP_CONSOLIDATE: {
+		struct vim25__ConsolidateVMDisks_USCORETaskResponse r;
+
+		rc = soap_call_vim25__ConsolidateVMDisks_USCORETask(s, c->url, c->soap_action, me,
+			&r);
+		task = r.returnval;
+		break;
+	}
+	case OP_POWER_ON: {
+		struct vim25__PowerOnVM_USCORETaskResponse r;
+
+		rc = soap_call_vim25__PowerOnVM_USCORETask(s, c->url, c->soap_action, me, host, &r);
+		task = r.returnval;
+		break;
+	}
+	case OP_POWER_OFF: {
+		struct vim25__PowerOffVM_USCORETaskResponse r;
+
+		rc = soap_call_vim25__PowerOffVM_USCORETask(s, c->url, c->soap_action, me, &r);
+		task = r.returnval;
+		break;
+	}
+	case OP_SUSPEND: {
+		struct vim25__SuspendVM_USCORETaskResponse r;
+
+		rc = soap_call_vim25__SuspendVM_USCORETask(s, c->url, c->soap_action, me, &r);
+		task = r.returnval;
+		break;
+	}
+	case OP_RESET: {
+		struct vim25__ResetVM_USCORETaskResponse r;
+
+		rc = soap_call_vim25__ResetVM_USCORETask(s, c->url, c->soap_action, me, &r);
+		task = r.returnval;
+		break;
+	}
+	case OP_SHUTDOWN: {
+		struct vim25__ShutdownGuestResponse r;
+
+		return soap_call_vim25__ShutdownGuest(s, c->url, c->soap_action, me, &r);
+	}
+	default: {
+		struct vim25__RebootGuestResponse r;
+
+		return soap_call_vim25__RebootGuest(s, c->url, c->soap_action, me, &r);
+	}
+	}
+	if (rc != SOAP_OK)
+		return rc;
+	if (!task || !task->__item) {
+		c->x.error_set = 1;
+		vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_SOAP,
+			"%s on %s '%s': the reply names no task", op_names[a->kind], a->obj->type,
+			a->obj->value);
+		return SOAP_USER_ERROR;
+	}
+	if (vsnap__vs_moref_set(&a->task, task->type ? task->type : "Task", task->__item) < 0) {
+		c->x.error_set = 1;
+		return SOAP_USER_ERROR;
+	}
+	return SOAP_OK;
+}
+
+/* Sends the operation and, when it started a task, waits for it. */
+static int run_op(vsnap_vs_moref *result, vsnap_vs_client *c, struct op_arg *a)
+{
+	char what[512];
+	int rc;
+
+	if (!a->obj || !a->obj->value)
+		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
+			"%s: no object given", op_names[a->kind]);
+	if (a->kind == OP_CREATE || a->kind == OP_RENAME)
+		snprintf(what, sizeof(what), "%s '%s' (snapshot '%s')", a->obj->type,
+			a->obj->value, a->name ? a->name : "");
+	else
+		snprintf(what, sizeof(what), "%s '%s'", a->obj->type, a->obj->value);
+	if ((rc = vsnap__vs_invoke(c, op_names[a->kind], what, call_op, a, 0)) < 0)
+		return rc;
+	if (!a->task.value)
+		return 0;
+	snprintf(what + strlen(what), sizeof(what) - strlen(what), ": %s", op_names[a->kind]);
+	rc = vsnap__vs_task_wait(result, c, &a->task, what);
+	vsnap__vs_moref_clear(&a->task);
+	return rc;
+}
+
+int vsnap__vs_snapshot_create(vsnap_vs_moref *out, vsnap_vs_client *c, const vsnap_vs_moref *vm,
+	const char *name, const char *description, int memory, int quiesce)
+{
+	struct op_arg a = { OP_CREATE, vm, NULL, name, description, memory, quiesce, { 0 } };
+	vsnap_vs_moref res = { 0 };
+	int rc;
+
+	if (out)
+		out->type = out->value = NULL;
+	if (!name)
+		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
+			"CreateSnapshot_Task: a snapshot name is required");
+	if ((rc = run_op(&res, c, &a)) < 0)
+		return rc;
+	if (out)
+		*out = res;
+	else
+		vsnap__vs_moref_clear(&res);
+	return 0;
+}
+
+int vsnap__vs_snapshot_revert(vsnap_vs_client *c, const vsnap_vs_moref *snapshot,
+	int suppress_power_on, const vsnap_vs_moref *host)
+{
+	struct op_arg a = { OP_REVERT, snapshot, host, NULL, NULL, suppress_power_on, 0, { 0 } };
+
+	return run_op(NULL, c, &a);
+}
+
+int vsnap__vs_snapshot_revert_current(vsnap_vs_client *c, const vsnap_vs_moref *vm,
+	int suppress_power_on, const vsnap_vs_moref *host)
+{
+	struct op_arg a = { OP_REVERT_CURRENT, vm, host, NULL, NULL, suppress_power_on, 0, { 0 } };
+
+	return run_op(NULL, c, &a);
+}
+
+int vsnap__vs_snapshot_remove(vsnap_vs_client *c, const vsnap_vs_moref *snapshot,
+	int remove_children, int consolidate)
+{
+	struct op_arg a = { OP_REMOVE, snapshot, NULL, NULL, NULL, remove_children != 0,
+		consolidate, { 0 } };
+
+	return run_op(NULL, c, &a);
+}
+
+int vsnap__vs_snapshot_remove_all(vsnap_vs_client *c, const vsnap_vs_moref *vm, int consolidate)
+{
+	struct op_arg a = { OP_REMOVE_ALL, vm, NULL, NULL, NULL, 0, consolidate, { 0 } };
+
+	return run_op(NULL, c, &a);
+}
+
+int vsnap__vs_snapshot_rename(vsnap_vs_client *c, const vsnap_vs_moref *snapshot,
+	const char *name, const char *description)
+{
+	struct op_arg a = { OP_RENAME, snapshot, NULL, name, description, 0, 0, { 0 } };
+
+	if (!name && !description)
+		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
+			"RenameSnapshot: give a new name, a new description or both");
+	return run_op(NULL, c, &a);
+}
+
+int vsnap__vs_vm_consolidate(vsnap_vs_client *c, const vsnap_vs_moref *vm)
+{
+	struct op_arg a = { OP_CONSOLIDATE, vm, NULL, NULL, NULL, 0, 0, { 0 } };
+
+	return run_op(NULL, c, &a);
+}
+
+int vsnap__vs_vm_power(vsnap_vs_client *c, const vsnap_vs_moref *vm, vsnap_vs_power_op op)
+{
+	static const op_kind kinds[] = {
+		OP_POWER_ON, OP_POWER_OFF, OP_SUSPEND, OP_RESET, OP_SHUTDOWN, OP_REBOOT,
+	};
+	struct op_arg a = { OP_POWER_ON, vm, NULL, NULL, NULL, 0, 0, { 0 } };
+
+	if ((unsigned)op >= sizeof(kinds) / sizeof(kinds[0]))
+		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
+			"unknown power operation %d", (int)op);
+	a.kind = kinds[op];
+	return run_op(NULL, c, &a);
+}

@@ -1,0 +1,259 @@
+/*
+ * transport.c: HTTP(S) for the vim25 client. Live: libcurl through gSOAP's curl plugin, on a
+ * CURL handle we own (TLS, pin, proxy, timeouts, cookies, connection reuse). Our callbacks sit
+ * on top of the plugin's so that every exchange passes through one place: the request body is
+ * kept, the response is drained whole (so a malformed reply is still recorded) and then fed to
+ * gSOAP's parser. Replay: the same callbacks, served from a fixture directory instead.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "curlapi.h"
+#include "vsphere/internal.h"
+
+void vsnap__vs_log(vsnap_vs_client *c, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (!c->log_cb)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	c->log_cb(line, c->log_payload);
+}
+
+/* Applies our TLS, proxy and timeout rules to `curl` (the SOAP handle, or a GET handle). */
+int vsnap__vs_curl_setup(vsnap_vs_client *c, CURL *curl)
+{
+	CURLcode rc = CURLE_OK;
+
+	rc |= curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	rc |= curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+		(long)(c->connect_timeout_ms ? c->connect_timeout_ms : 30000));
+	rc |= curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+		(long)(c->request_timeout_ms ? c->request_timeout_ms : 300000));
+	if (c->proxy)
+		rc |= curl_easy_setopt(curl, CURLOPT_PROXY, c->proxy);
+	if (c->cafile)
+		rc |= curl_easy_setopt(curl, CURLOPT_CAINFO, c->cafile);
+	if (c->no_verify || c->pin_len) {
+		/* A pin replaces CA and host checks: the verify callback of tls_pin.c decides. */
+		rc |= curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+		rc |= curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	} else {
+		rc |= curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+		rc |= curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	}
+	if (c->pin_len) {
+		rc |= curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, vsnap__vs_ssl_ctx_cb);
+		rc |= curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, c);
+	}
+	/* In-memory cookie engine: the session cookie stays inside libcurl. */
+	rc |= curl_easy_setopt(curl, CURLOPT_COOKIEFILE, "");
+	if (rc != CURLE_OK)
+		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_NET,
+			"cannot configure libcurl for '%s' (TLS backend without OpenSSL?)", c->url);
+	return 0;
+}
+
+/* Maps a CURLcode to a vsnap error about `what`. */
+int vsnap__vs_curl_code_error(vsnap_vs_client *c, int code, const char *detail, const char *what)
+{
+	const char *msg = detail && *detail ? detail : curl_easy_strerror((CURLcode)code);
+
+	if (c->pin_mismatch)
+		return vsnap__error_set(VSNAP_ECERTIFICATE, VSNAP_ERRCLASS_TLS,
+			"%s: the certificate of '%s' has fingerprint %s, which is not the pinned "
+			"thumbprint", what, c->url, c->peer_fingerprint);
+	switch (code) {
+	case CURLE_OPERATION_TIMEDOUT:
+		return vsnap__error_set(VSNAP_ETIMEOUT, VSNAP_ERRCLASS_NET, "%s: '%s' timed out: %s",
+			what, c->url, msg);
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		return vsnap__error_set(VSNAP_ECERTIFICATE, VSNAP_ERRCLASS_TLS,
+			"%s: TLS verification of '%s' failed: %s", what, c->url, msg);
+	default:
+		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_NET, "%s: '%s': %s", what,
+			c->url, msg);
+	}
+}
+
+/*
+ * The plugin turns a failed curl_easy_perform into a SOAP "sender fault" whose string is
+ * curl_easy_strerror(code), dropping the code: find it back by that text.
+ */
+static int curl_code_of(const char *text)
+{
+	int i;
+
+	if (!text)
+		return CURLE_RECV_ERROR;
+	for (i = 1; i < CURL_LAST; i++)
+		if (!strcmp(curl_easy_strerror((CURLcode)i), text))
+			return i;
+	return CURLE_RECV_ERROR;
+}
+
+int vsnap__vs_transport_error(vsnap_vs_client *c, const char *what)
+{
+	return vsnap__vs_curl_code_error(c, c->x.curl_code, c->x.curl_msg, what);
+}
+
+/* ---- gSOAP callbacks ---- */
+
+static int cb_send(struct soap *soap, const char *buf, size_t len)
+{
+	vsnap_vs_client *c = soap->user;
+
+	if (vsnap__vs_buf_add(&c->x.req, buf, len) < 0)
+		return soap->error = SOAP_EOM;
+	if (c->replay_dir)
+		return SOAP_OK;
+	return c->lower_send(soap, buf, len);
+}
+
+static int cb_connect(struct soap *soap, const char *endpoint, const char *host, int port)
+{
+	(void)endpoint;
+	(void)host;
+	(void)port;
+	/* Replay: nothing to connect; write the body only, as the curl plugin does. */
+	soap->omode = (soap->omode & ~SOAP_IO) | SOAP_IO_BUFFER | SOAP_ENC_PLAIN;
+	return SOAP_OK;
+}
+
+static int cb_prepareinitrecv(struct soap *soap)
+{
+	vsnap_vs_client *c = soap->user;
+	int rc;
+
+	c->x.performed = 1;
+	c->pin_mismatch = 0;
+	if (c->replay_dir) {
+		if (vsnap__vs_replay_load(c) < 0) {
+			c->x.error_set = 1;
+			return soap->error = SOAP_USER_ERROR;
+		}
+		soap->status = (int)c->x.http_status;
+		if ((c->x.http_status >= 200 && c->x.http_status <= 299) ||
+		    c->x.http_status == 400 || c->x.http_status == 500)
+			return SOAP_OK;
+		return soap->error = (int)c->x.http_status;
+	}
+	rc = c->lower_prepareinitrecv(soap);
+	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &c->x.http_status);
+	if (rc != SOAP_OK && c->x.http_status == 0) {
+		const char *fs = soap->fault && soap->fault->faultstring ? soap->fault->faultstring
+			: NULL;
+		struct soap_curl_data *d = soap_lookup_plugin(soap, soap_curl_id);
+
+		c->x.curl_code = curl_code_of(fs);
+		if (d)
+			snprintf(c->x.curl_msg, sizeof(c->x.curl_msg), "%s", d->buf);
+	}
+	return rc;
+}
+
+/* Drains the plugin's whole response first, then serves gSOAP from our copy. */
+static size_t cb_recv(struct soap *soap, char *buf, size_t size)
+{
+	vsnap_vs_client *c = soap->user;
+	size_t n;
+
+	if (!c->x.resp_loaded && !c->replay_dir) {
+		char tmp[16384];
+
+		while ((n = c->lower_recv(soap, tmp, sizeof(tmp))) > 0)
+			if (vsnap__vs_buf_add(&c->x.resp, tmp, n) < 0)
+				return 0;
+		c->x.resp_loaded = 1;
+		soap->error = SOAP_OK;
+	}
+	n = c->x.resp.len - c->x.resp_pos;
+	if (n > size)
+		n = size;
+	memcpy(buf, c->x.resp.data + c->x.resp_pos, n);
+	c->x.resp_pos += n;
+	return n;
+}
+
+int vsnap__vs_transport_init(vsnap_vs_client *c)
+{
+	struct soap *soap;
+
+	if (!(c->soap = soap = soap_new1(SOAP_C_UTFSTRING)))
+		return vsnap__error_oom();
+	soap_set_namespaces(soap, vim25_namespaces);
+	soap->user = c;
+	if (!c->replay_dir) {
+		if (!(c->curl = curl_easy_init()))
+			return vsnap__error_oom();
+		if (vsnap__vs_curl_setup(c, c->curl) < 0)
+			return VSNAP_ENETWORK;
+		if (soap_register_plugin_arg(soap, soap_curl, c->curl) != SOAP_OK)
+			return vsnap__error_set(VSNAP_ERROR, VSNAP_ERRCLASS_SOAP,
+				"cannot register the gSOAP curl plugin");
+		c->lower_send = soap->fsend;
+		c->lower_recv = soap->frecv;
+		c->lower_prepareinitrecv = soap->fprepareinitrecv;
+	} else {
+		soap->fconnect = cb_connect;
+	}
+	soap->fsend = cb_send;
+	soap->frecv = cb_recv;
+	soap->fprepareinitrecv = cb_prepareinitrecv;
+	return 0;
+}
+
+void vsnap__vs_transport_free(vsnap_vs_client *c)
+{
+	if (c->soap) {
+		soap_destroy(c->soap);
+		soap_end(c->soap);
+		soap_free(c->soap);   /* the plugin's delete hook leaves our CURL handle alone */
+		c->soap = NULL;
+	}
+	if (c->curl)
+		curl_easy_cleanup(c->curl);
+	c->curl = NULL;
+	vsnap__vs_buf_free(&c->x.req);
+	vsnap__vs_buf_free(&c->x.resp);
+}
+
+void vsnap__vs_exchange_begin(vsnap_vs_client *c, const char *op)
+{
+	vsnap__vs_buf_reset(&c->x.req);
+	vsnap__vs_buf_reset(&c->x.resp);
+	c->x.op = op;
+	c->x.resp_pos = 0;
+	c->x.resp_loaded = 0;
+	c->x.http_status = 0;
+	c->x.curl_code = 0;
+	c->x.curl_msg[0] = '\0';
+	c->x.error_set = 0;
+	c->x.performed = 0;
+	c->seq++;
+	c->requests++;
+}
+
+/* Logs the exchange and writes it to the record directory (a failed write is an error). */
+int vsnap__vs_exchange_end(vsnap_vs_client *c)
+{
+	if (!c->x.performed)
+		return 0;
+	vsnap__vs_log(c, "#%u %s -> HTTP %ld, %zu bytes", c->seq, c->x.op, c->x.http_status,
+		c->x.resp.len);
+	/* cb_recv drained the whole reply at gSOAP's first read, so it is complete here. */
+	if (c->record_dir && c->x.http_status)
+		return vsnap__vs_record_write(c);
+	return 0;
+}

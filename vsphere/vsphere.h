@@ -1,0 +1,259 @@
+/*
+ * vsphere.h: the internal vim25 (vSphere SOAP) client the ESX driver codes against.
+ *
+ * Everything about talking to ESX/vCenter lives behind this header: TLS, session, property
+ * collector, tasks, record/replay. Nothing here knows about snapshot XML; results are plain C
+ * structs that the caller owns and frees with the matching *_free / *_clear function.
+ *
+ * Every function that can fail returns 0 or a negative vsnap_error_code and sets the thread's
+ * last error (core/error.h) with a message naming the object and the cause:
+ *   VSNAP_EFAULT       the server answered with a vSphere fault; vsnap_error_last()->fault is its
+ *                      type name ("InvalidState", "NotFound", "TooManySnapshotLevels", ...), also
+ *                      when the fault came inside a task's TaskInfo.error
+ *   VSNAP_EAUTH        InvalidLogin, or NotAuthenticated that a single re-login did not cure
+ *   VSNAP_ENETWORK     connection refused/reset, HTTP error without SOAP fault, malformed reply
+ *   VSNAP_ETIMEOUT     connect/request timeout, or a task that outlived the task timeout
+ *   VSNAP_ECERTIFICATE TLS peer verification failed (CA, host name, pinned thumbprint)
+ *   VSNAP_ECANCELLED   *opts.cancel became non-zero (a task under way is cancelled first)
+ *   VSNAP_EREPLAY      replay mode: the request does not match the fixture directory
+ *   VSNAP_ENOTFOUND    a Find* search found nothing
+ * A client is used by one thread at a time.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef VSNAP_VSPHERE_H
+#define VSNAP_VSPHERE_H
+
+#include <stddef.h>
+#include "vsnap/conn.h"
+
+typedef struct vsnap_vs_client vsnap_vs_client;
+
+/* A debug log line (one per request/response/event; secrets already redacted). */
+typedef void (*vsnap_vs_log_cb)(const char *line, void *payload);
+
+typedef struct {
+	const char *url;              /* "https://host[:port]/sdk" (http:// allowed for tests) */
+	const char *user;
+	const char *password;         /* never logged, recorded or put in an error message */
+	int no_verify;                /* 1: accept any certificate (only when asked) */
+	const char *cafile;           /* PEM bundle instead of the system CA store; NULL: system */
+	const char *thumbprint;       /* pinned leaf certificate: SHA-256 (64 hex) or SHA-1
+	                                 (40 hex, "AA:BB:.." as ESX shows it); colons optional,
+	                                 case ignored. A matching pin replaces CA + host checks. */
+	const char *proxy;            /* "http://proxy:3128"; NULL: none (libcurl's env rules) */
+	unsigned int connect_timeout_ms; /* 0: 30 s */
+	unsigned int request_timeout_ms; /* one HTTP exchange; 0: 300 s */
+	unsigned int task_timeout_ms; /* vsnap__vs_task_wait; 0: no limit */
+	const char *record_dir;       /* record every exchange here (redacted); NULL: off */
+	const char *replay_dir;       /* serve exchanges from here, no network; NULL: off */
+	vsnap_vs_log_cb log_cb;       /* NULL: no log */
+	void *log_payload;
+	vsnap_progress_cb progress_cb; /* task progress; NULL: none */
+	void *progress_payload;
+	volatile int *cancel;         /* non-zero: stop (CancelTask on a running task); NULL */
+} vsnap_vs_options;
+
+/* A managed object reference, e.g. {"VirtualMachine", "vm-42"} or {"Task", "haTask-..."}. */
+typedef struct {
+	char *type;
+	char *value;
+} vsnap_vs_moref;
+
+/* What the driver needs to know about a VM; strings are NULL when the server sent none. */
+typedef struct {
+	vsnap_vs_moref moref;
+	char *name;
+	char *uuid;                   /* config.uuid (BIOS UUID) */
+	char *instance_uuid;          /* config.instanceUuid */
+	char *power_state;            /* runtime.powerState: "poweredOn", "poweredOff", "suspended" */
+	char *vmx_path;               /* config.files.vmPathName: "[datastore1] web/web.vmx" */
+	int memory_mb;                /* config.hardware.memoryMB; 0 unknown */
+	int num_cpu;                  /* config.hardware.numCPU; 0 unknown */
+	int consolidation_needed;     /* runtime.consolidationNeeded: 1, 0, -1 unknown */
+	int is_template;              /* config.template: 1, 0 */
+	char *host;                   /* runtime.host MoRef value, NULL unknown */
+} vsnap_vs_vm;
+
+/* One node of VirtualMachine.snapshot.rootSnapshotList, with its children. */
+typedef struct vsnap_vs_snapshot vsnap_vs_snapshot;
+struct vsnap_vs_snapshot {
+	vsnap_vs_moref moref;         /* "snapshot-13" (vCenter) or "39-snapshot-1" (ESXi) */
+	char *name;
+	char *description;            /* "" when empty */
+	int id;                       /* per-VM id (the .vmsd uid) */
+	long long create_time;        /* seconds since the epoch (UTC) */
+	char *create_time_raw;        /* the xsd:dateTime as sent */
+	char *state;                  /* power state recorded: poweredOff/poweredOn/suspended */
+	int quiesced;
+	char *backup_manifest;        /* NULL when absent */
+	int replay_supported;         /* 1, 0, -1 absent */
+	vsnap_vs_snapshot *children;
+	size_t nchildren;
+};
+
+/* A virtual disk of config.hardware.device (VirtualDisk only). */
+typedef struct {
+	int key;                      /* device key (layoutEx.disk[].key) */
+	char *label;                  /* deviceInfo.label, e.g. "Hard disk 1" */
+	char *file_name;              /* backing.fileName: "[ds] web/web-000002.vmdk" */
+	int controller_key;
+	int unit_number;              /* -1 unknown */
+	long long capacity_kb;
+	char *disk_mode;              /* backing.diskMode: "persistent", "independent_..." */
+} vsnap_vs_disk;
+
+/* layoutEx.file[] entries. */
+typedef struct {
+	int key;
+	char *name;                   /* "[ds] dir/file" */
+	char *type;                   /* "config", "snapshotData", "diskDescriptor", ... */
+	long long size;
+} vsnap_vs_file;
+
+/* layoutEx.snapshot[]: which files belong to a snapshot. */
+typedef struct {
+	char *snapshot;               /* snapshot MoRef value */
+	int data_key;                 /* file key of the .vmsn */
+	int memory_key;               /* file key of a separate .vmem, -1 none */
+} vsnap_vs_snapshot_layout;
+
+typedef enum {
+	VSNAP_VS_INFO_DEVICES = 1u << 0,   /* also config.hardware.device (disks) */
+	VSNAP_VS_INFO_LAYOUT = 1u << 1,    /* also layoutEx (files, snapshot files) */
+} vsnap_vs_info_flag;
+
+/* A VM with its snapshot forest, as read in ONE RetrievePropertiesEx. */
+typedef struct {
+	vsnap_vs_vm vm;
+	vsnap_vs_snapshot *roots;     /* snapshot.rootSnapshotList; NULL/0 when no snapshot */
+	size_t nroots;
+	vsnap_vs_moref current;       /* snapshot.currentSnapshot; value NULL when unset */
+	char *datacenter;             /* name of the datacenter holding the VM ("ha-datacenter") */
+	char *datastore;              /* datastore of vmx_path ("datastore1"), NULL if unparsable */
+	vsnap_vs_disk *disks;         /* with VSNAP_VS_INFO_DEVICES */
+	size_t ndisks;
+	vsnap_vs_file *files;         /* with VSNAP_VS_INFO_LAYOUT */
+	size_t nfiles;
+	vsnap_vs_snapshot_layout *snapshot_files;  /* with VSNAP_VS_INFO_LAYOUT */
+	size_t nsnapshot_files;
+} vsnap_vs_vm_info;
+
+typedef enum {
+	VSNAP_VS_POWER_ON,            /* PowerOnVM_Task */
+	VSNAP_VS_POWER_OFF,           /* PowerOffVM_Task (hard) */
+	VSNAP_VS_POWER_SUSPEND,       /* SuspendVM_Task */
+	VSNAP_VS_POWER_RESET,         /* ResetVM_Task */
+	VSNAP_VS_POWER_SHUTDOWN_GUEST,/* ShutdownGuest (needs Tools; returns at once) */
+	VSNAP_VS_POWER_REBOOT_GUEST,  /* RebootGuest (needs Tools; returns at once) */
+} vsnap_vs_power_op;
+
+/* ---- Client lifecycle ---- */
+
+/*
+ * Creates a client and fetches the ServiceContent (1 request: RetrieveServiceContent).
+ * Option strings are copied. Does not log in.
+ */
+int vsnap__vs_open(vsnap_vs_client **out, const vsnap_vs_options *opts);
+/* Logs in with opts.user/password (1 request). VSNAP_EAUTH on InvalidLogin. */
+int vsnap__vs_login(vsnap_vs_client *c);
+/* Logs out (1 request) when logged in. */
+int vsnap__vs_logout(vsnap_vs_client *c);
+/* Frees the client without sending anything (call vsnap__vs_logout first). NULL ignored. */
+void vsnap__vs_close(vsnap_vs_client *c);
+/* SOAP requests sent since open (replayed ones count too). */
+unsigned long vsnap__vs_request_count(const vsnap_vs_client *c);
+/* "HostAgent" (ESX) or "VirtualCenter"; borrowed, NULL before open succeeded. */
+const char *vsnap__vs_api_type(const vsnap_vs_client *c);
+/* about.apiVersion, e.g. "8.0.3.0"; borrowed. */
+const char *vsnap__vs_api_version(const vsnap_vs_client *c);
+/* The client's cancel flag, progress callback, etc. can change between calls. */
+void vsnap__vs_set_progress(vsnap_vs_client *c, vsnap_progress_cb cb, void *payload);
+/*
+ * Keepalive: CurrentTime (1 request); re-logs in once if the session expired. `now` (may be
+ * NULL) receives the server time in seconds since the epoch.
+ */
+int vsnap__vs_keepalive(vsnap_vs_client *c, long long *now);
+/* SessionIsActive for the current session: *active = 1/0 (1 request). */
+int vsnap__vs_session_is_active(vsnap_vs_client *c, int *active);
+
+/* ---- Reads (property collector) ---- */
+
+/* All VMs (ContainerView, one RetrievePropertiesEx + Continue pages). Free with
+ * vsnap__vs_vms_free. */
+int vsnap__vs_vm_list(vsnap_vs_vm **out, size_t *count, vsnap_vs_client *c);
+void vsnap__vs_vms_free(vsnap_vs_vm *vms, size_t count);
+
+/* One VM's summary + snapshot forest (+ flags' extras) in ONE RetrievePropertiesEx. */
+int vsnap__vs_vm_info(vsnap_vs_vm_info **out, vsnap_vs_client *c, const vsnap_vs_moref *vm,
+	unsigned int flags);
+void vsnap__vs_vm_info_free(vsnap_vs_vm_info *info);
+
+/* SearchIndex lookups of a VM; VSNAP_ENOTFOUND when none. *out is cleared on failure. */
+int vsnap__vs_find_by_uuid(vsnap_vs_moref *out, vsnap_vs_client *c, const char *uuid,
+	int instance_uuid);
+int vsnap__vs_find_by_path(vsnap_vs_moref *out, vsnap_vs_client *c, const char *inventory_path);
+int vsnap__vs_find_by_ip(vsnap_vs_moref *out, vsnap_vs_client *c, const char *ip);
+int vsnap__vs_find_by_dns(vsnap_vs_moref *out, vsnap_vs_client *c, const char *dns_name);
+
+/* Depth-first search of a forest by MoRef value; NULL if absent. Borrowed. */
+const vsnap_vs_snapshot *vsnap__vs_snapshot_find(const vsnap_vs_snapshot *roots, size_t n,
+	const char *moref_value);
+
+/* ---- Snapshot and power operations (each starts a task and waits for it) ---- */
+
+/* CreateSnapshot_Task; *out (may be NULL) receives the new snapshot's MoRef. */
+int vsnap__vs_snapshot_create(vsnap_vs_moref *out, vsnap_vs_client *c, const vsnap_vs_moref *vm,
+	const char *name, const char *description, int memory, int quiesce);
+/* RevertToSnapshot_Task. suppress_power_on: 1/0, -1 = not sent. host may be NULL. */
+int vsnap__vs_snapshot_revert(vsnap_vs_client *c, const vsnap_vs_moref *snapshot,
+	int suppress_power_on, const vsnap_vs_moref *host);
+/* RevertToCurrentSnapshot_Task on the VM. */
+int vsnap__vs_snapshot_revert_current(vsnap_vs_client *c, const vsnap_vs_moref *vm,
+	int suppress_power_on, const vsnap_vs_moref *host);
+/* RemoveSnapshot_Task. consolidate: 1/0, -1 = not sent (server default true). */
+int vsnap__vs_snapshot_remove(vsnap_vs_client *c, const vsnap_vs_moref *snapshot,
+	int remove_children, int consolidate);
+/* RemoveAllSnapshots_Task. consolidate as above. */
+int vsnap__vs_snapshot_remove_all(vsnap_vs_client *c, const vsnap_vs_moref *vm, int consolidate);
+/* RenameSnapshot (not a task); name or description may be NULL (not sent), not both. */
+int vsnap__vs_snapshot_rename(vsnap_vs_client *c, const vsnap_vs_moref *snapshot,
+	const char *name, const char *description);
+/* ConsolidateVMDisks_Task. */
+int vsnap__vs_vm_consolidate(vsnap_vs_client *c, const vsnap_vs_moref *vm);
+/* Power operations; the *_GUEST ones need VMware Tools and do not wait. */
+int vsnap__vs_vm_power(vsnap_vs_client *c, const vsnap_vs_moref *vm, vsnap_vs_power_op op);
+
+/* ---- Tasks ---- */
+
+/*
+ * Waits for a task with WaitForUpdatesEx on its info (CreateFilter / DestroyPropertyFilter; no
+ * sleep polling), reporting progress; on timeout or cancel it sends CancelTask. `what` names
+ * the operation and object for messages ("snapshot 's1' of VM 'web'"). On success *result (may
+ * be NULL) receives TaskInfo.result when it is a MoRef (else value NULL). A task in state error
+ * gives VSNAP_EFAULT with the fault's type name and message.
+ */
+int vsnap__vs_task_wait(vsnap_vs_moref *result, vsnap_vs_client *c, const vsnap_vs_moref *task,
+	const char *what);
+/* CancelTask. */
+int vsnap__vs_task_cancel(vsnap_vs_client *c, const vsnap_vs_moref *task);
+
+/* ---- Files ---- */
+
+/*
+ * Downloads a datastore file over HTTPS (/folder/<path>?dcPath=..&dsName=..) with the session
+ * cookie and the same TLS rules. `ds_path` is "[datastore1] dir/file.vmx". *out is NUL-
+ * terminated, *len (may be NULL) its size; free with free().
+ */
+int vsnap__vs_datastore_get(char **out, size_t *len, vsnap_vs_client *c, const char *datacenter,
+	const char *ds_path);
+
+/* Splits "[ds] dir/file" into datastore name and path; both malloc'ed. VSNAP_EPARSE. */
+int vsnap__vs_ds_path_split(char **datastore, char **path, const char *ds_path);
+
+/* ---- Small helpers ---- */
+
+int vsnap__vs_moref_set(vsnap_vs_moref *out, const char *type, const char *value);
+void vsnap__vs_moref_clear(vsnap_vs_moref *ref);
+void vsnap__vs_snapshots_free(vsnap_vs_snapshot *nodes, size_t n);
+
+#endif
