@@ -43,6 +43,7 @@ seeds() {
 	domain_xml) echo fixtures/domain fixtures/fuzz/domain_xml
 		[ -d "$compat" ] && echo "$compat/vmx2xmldata" "$compat/xml2vmxdata" ;;
 	snapshot_xml) echo fixtures/snapshot fixtures/fuzz/snapshot_xml ;;
+	soap) echo fixtures/fuzz/soap "$work/soap/seeds" ;;
 	*) echo "fixtures/fuzz/$1" ;;
 	esac
 }
@@ -61,6 +62,24 @@ run_one() {
 }
 
 mkdir -p "$work"
+# fuzz_soap reads its fixed exchanges from fixtures/soap under $VSNAP_SRC.
+export VSNAP_SRC=$src
+# Its inputs are a scenario byte + a response body: make seeds of every recorded body.
+soap_seeds() {
+	local f op s
+	rm -rf "$work/soap/seeds"
+	mkdir -p "$work/soap/seeds"
+	for f in fixtures/soap/*/*.resp.xml; do
+		[ -f "$f" ] || continue
+		op=${f##*/[0-9][0-9][0-9][0-9]-}
+		case ${op%.resp.xml} in
+		RetrieveServiceContent) s=0 ;; Login) s=1 ;; RetrievePropertiesEx) s=2 ;;
+		WaitForUpdatesEx) s=4 ;; *) continue ;;
+		esac
+		{ printf "\\$(printf %03o "$s")"; cat "$f"; } >"$work/soap/seeds/$(echo "$f" | tr / _)"
+	done
+}
+case " $targets " in *" soap "*) soap_seeds ;; esac
 running=0
 for t in $targets; do
 	[ -x "$build/fuzz/fuzz_$t" ] || { echo "run.sh: no target fuzz_$t"; exit 1; }
