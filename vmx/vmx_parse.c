@@ -202,6 +202,9 @@ static int parse_text(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 		if (vsnap__vmx_unescape(def->name, '%') < 0 || vsnap__vmx_unescape(def->name, '|') < 0)
 			return vsnap__vmx_key_error(c, VSNAP_EPARSE, "displayName",
 				"bad %%XX or |XX escape, or not UTF-8 once decoded, in \"%s\"", v);
+		/* A domain needs a name: "" would give <name></name>, which no parser takes (fuzz). */
+		if (!def->name[0])
+			return vsnap__vmx_key_error(c, VSNAP_EPARSE, "displayName", "empty name");
 	}
 	if (vsnap__vmx_get_str(c, "annotation", &v)) {
 		if ((rc = vsnap__vmx_dup(&def->description, v)) < 0)
