@@ -266,9 +266,11 @@ static int parse_mac(char **out, const xmlNode *node)
 		free(text);
 		return rc;
 	}
-	snprintf(text, strlen(text) + 1, "%02x:%02x:%02x:%02x:%02x:%02x",
-		b[0], b[1], b[2], b[3], b[4], b[5]);
-	*out = text;
+	/* A short spelling ("0:50:56:a:b:c") grows: its own buffer would truncate it (fuzz). */
+	free(text);
+	if (!(*out = malloc(18)))
+		return vsnap__error_oom();
+	snprintf(*out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
 	return 0;
 }
 
