@@ -118,9 +118,11 @@ static int parse_line(vsnap__vmx_conf *conf, const char *p, const char *end, uns
 	size_t klen = (size_t)(p - key);
 	while (p < end && is_space(*p))
 		p++;
+	/* The text need not be NUL-terminated: quote at most the rest of this line (fuzz). */
 	if (klen == 0)
 		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
-			"%s:%u: expected a key at '%.20s'", src_name(conf), line, key);
+			"%s:%u: expected a key at '%.*s'", src_name(conf), line,
+			end - key < 20 ? (int)(end - key) : 20, key);
 	if (p == end || *p != '=')
 		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
 			"%s:%u: key '%.*s': expected '=' after the key", src_name(conf), line,
@@ -433,7 +435,9 @@ int vsnap__vmx_unescape(char *s, char esc)
 		}
 	}
 	*w = '\0';
-	return 0;
+	/* Escapes can spell any byte: what they decode to must still be UTF-8, or the XML made
+	 * of it would not parse (fuzz: annotation "|8C"). */
+	return utf8_bad_line(s, (size_t)(w - s)) ? -1 : 0;
 }
 
 char *vsnap__vmx_escape(const char *s, char esc, const char *special)

@@ -47,7 +47,7 @@ int vsnap__vmx_conf_warn(vsnap__vmx_conf *conf, unsigned int line, const char *f
 
 /*
  * Decodes `<esc>XX` hex escapes in place (esc is '|' or '%'). Returns 0, or -1 when an escape
- * is not followed by two hex digits.
+ * is not followed by two hex digits or the decoded text is not valid UTF-8.
  */
 int vsnap__vmx_unescape(char *s, char esc);
 

@@ -201,14 +201,17 @@ static int parse_text(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 		/* ESX writes displayName with %XX for '%', '/', '\\', and |XX for quotes */
 		if (vsnap__vmx_unescape(def->name, '%') < 0 || vsnap__vmx_unescape(def->name, '|') < 0)
 			return vsnap__vmx_key_error(c, VSNAP_EPARSE, "displayName",
-				"bad %%XX or |XX escape in \"%s\"", v);
+				"bad %%XX or |XX escape, or not UTF-8 once decoded, in \"%s\"", v);
+		/* A domain needs a name: "" would give <name></name>, which no parser takes (fuzz). */
+		if (!def->name[0])
+			return vsnap__vmx_key_error(c, VSNAP_EPARSE, "displayName", "empty name");
 	}
 	if (vsnap__vmx_get_str(c, "annotation", &v)) {
 		if ((rc = vsnap__str_dup(&def->description, v)) < 0)
 			return rc;
 		if (vsnap__vmx_unescape(def->description, '|') < 0)
 			return vsnap__vmx_key_error(c, VSNAP_EPARSE, "annotation",
-				"bad |XX escape in \"%s\"", v);
+				"bad |XX escape, or not UTF-8 once decoded, in \"%s\"", v);
 	}
 	if (vsnap__vmx_get_str(c, "uuid.bios", &v))
 		rc = parse_uuid(c, "uuid.bios", v, &def->uuid);

@@ -123,7 +123,9 @@ static int parse_net_mac(const vsnap__vmx_ctx *c, vsnap_domain_net_def *net, int
 	if (vsnap__vmx_get_str(c, k, &mac)) {
 		unsigned int b[6];
 		char tail;
-		if (sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		/* %x alone would take a sign or blanks ("-6" -> fffffffa; fuzz): hex digits only. */
+		if (mac[strspn(mac, "0123456789abcdefABCDEF:")] != '\0' ||
+		    sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
 			   &tail) != 6)
 			return vsnap__vmx_key_error(c, VSNAP_EPARSE, k, "bad MAC address \"%s\"", mac);
 		if (asprintf(&net->mac, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4],

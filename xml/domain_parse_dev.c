@@ -80,6 +80,15 @@ int vsnap__domain_parse_address(vsnap_domain_address *addr, const xmlNode *dev_n
 	}
 	if (strcmp(addr->type, "pci") == 0 && addr->bus > 0xff)
 		return vsnap__xml_error(n, "PCI bus %d out of range", addr->bus);
+	/* libvirt reads an absent number of a drive address as 0, as the formatter writes it:
+	 * left at -1 it would escape the implicit-controller pass (fuzz: format fixed point). */
+	if (strcmp(addr->type, "drive") == 0) {
+		int *fields[] = { &addr->controller, &addr->bus, &addr->target, &addr->unit };
+
+		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+			if (*fields[i] < 0)
+				*fields[i] = 0;
+	}
 	return 0;
 }
 
@@ -264,9 +273,11 @@ static int parse_mac(char **out, const xmlNode *node)
 		free(text);
 		return rc;
 	}
-	snprintf(text, strlen(text) + 1, "%02x:%02x:%02x:%02x:%02x:%02x",
-		b[0], b[1], b[2], b[3], b[4], b[5]);
-	*out = text;
+	/* A short spelling ("0:50:56:a:b:c") grows: its own buffer would truncate it (fuzz). */
+	free(text);
+	if (!(*out = malloc(18)))
+		return vsnap__error_oom();
+	snprintf(*out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
 	return 0;
 }
 

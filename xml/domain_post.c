@@ -87,6 +87,9 @@ static int assign_address(vsnap_domain_disk_def *disk)
 	return 0;
 }
 
+/* The highest disk controller index a drive address may name. */
+#define VSNAP_DOMAIN_MAX_IMPLICIT_CONTROLLER 1023
+
 static int has_controller(const vsnap_domain_def *def, const char *type, int index)
 {
 	for (size_t i = 0; i < def->ncontrollers; i++) {
@@ -138,6 +141,12 @@ static int add_implicit_controllers(vsnap_domain_def *def)
 			    strcmp(d->address.type, "drive") == 0 && d->address.controller > max)
 				max = d->address.controller;
 		}
+		/* Each index up to the highest one used becomes a controller: bound it, or one
+		 * controller='2147483647' makes billions of them (fuzz: timeout). */
+		if (max > VSNAP_DOMAIN_MAX_IMPLICIT_CONTROLLER)
+			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML,
+				"%s disk address: controller %d is out of range (at most %d)",
+				buses[b], max, VSNAP_DOMAIN_MAX_IMPLICIT_CONTROLLER);
 		for (int idx = 0; idx <= max; idx++) {
 			if (!has_controller(def, buses[b], idx) &&
 			    (rc = insert_controller(def, buses[b], idx)) < 0)

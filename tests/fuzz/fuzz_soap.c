@@ -1,0 +1,168 @@
+/*
+ * libFuzzer target: vSphere SOAP response bodies through the generated gSOAP deserializers and
+ * vsnap's conversion of their results, by way of the client's replay transport (the same path
+ * as a live reply, minus the socket).
+ *
+ * Input: byte 0 picks the scenario (value % 5) and the HTTP status ((value / 5) & 1: 500,
+ * else 200); the rest is the response body of the fuzzed exchange. The exchanges before it
+ * come from fixtures/soap (read once from $VSNAP_SRC, default "."). Scenarios:
+ *   0 RetrieveServiceContent (vsnap__vs_open)
+ *   1 Login
+ *   2 RetrievePropertiesEx of one VM with devices and layout (vsnap__vs_vm_info)
+ *   3 RetrievePropertiesEx of the VM list (vsnap__vs_vm_list)
+ *   4 WaitForUpdatesEx of a CreateSnapshot_Task (vsnap__vs_task_wait's TaskInfo reading)
+ * Property: a failed call sets an error message; nothing leaks, nothing overreads.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "vsphere/vsphere.h"
+
+static char dir[64];
+static char *fixture[4];   /* ServiceContent, Login, CreateSnapshot_Task, CreateFilter */
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, n;
+
+	if (!f)
+		return NULL;
+	do {
+		char *nb = realloc(buf, len + 4097);
+
+		if (!nb) {
+			free(buf);
+			fclose(f);
+			return NULL;
+		}
+		buf = nb;
+		n = fread(buf + len, 1, 4096, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+static void put(const char *name, const void *data, size_t len)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!(f = fopen(path, "wb")) || fwrite(data, 1, len, f) != len || fclose(f) != 0)
+		abort();
+}
+
+static void clear_dir(void)
+{
+	static const char *const names[] = {
+		"0001-RetrieveServiceContent.resp.xml", "0001-RetrieveServiceContent.status",
+		"0002-Login.resp.xml", "0002-Login.status",
+		"0003-RetrievePropertiesEx.resp.xml", "0003-RetrievePropertiesEx.status",
+		"0003-CreateSnapshot_Task.resp.xml", "0004-CreateFilter.resp.xml",
+		"0005-WaitForUpdatesEx.resp.xml", "0005-WaitForUpdatesEx.status",
+	};
+	char path[128];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+}
+
+static void setup(void)
+{
+	static const char *const files[] = {
+		"esx-task-progress/0001-RetrieveServiceContent.resp.xml",
+		"esx-task-progress/0002-Login.resp.xml",
+		"esx-task-progress/0003-CreateSnapshot_Task.resp.xml",
+		"esx-task-progress/0004-CreateFilter.resp.xml",
+	};
+	const char *src = getenv("VSNAP_SRC");
+	const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	char path[4096];
+
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/fixtures/soap/%s", src ? src : ".", files[i]);
+		if (!(fixture[i] = slurp(path))) {
+			fprintf(stderr, "fuzz_soap: cannot read %s (set VSNAP_SRC)\n", path);
+			abort();
+		}
+	}
+	snprintf(dir, sizeof(dir), "%s/vsnap-fuzz-soap-XXXXXX", tmp);
+	if (!mkdtemp(dir))
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const op_file[] = {
+		"0001-RetrieveServiceContent", "0002-Login", "0003-RetrievePropertiesEx",
+		"0003-RetrievePropertiesEx", "0005-WaitForUpdatesEx",
+	};
+	vsnap_vs_options opts = { 0 };
+	vsnap_vs_client *c = NULL;
+	char name[64];
+	int scenario, rc;
+
+	if (size < 1)
+		return 0;
+	if (!dir[0])
+		setup();
+	scenario = data[0] % 5;
+	clear_dir();
+	if (scenario > 0)
+		put("0001-RetrieveServiceContent.resp.xml", fixture[0], strlen(fixture[0]));
+	if (scenario > 1)
+		put("0002-Login.resp.xml", fixture[1], strlen(fixture[1]));
+	if (scenario == 4) {
+		put("0003-CreateSnapshot_Task.resp.xml", fixture[2], strlen(fixture[2]));
+		put("0004-CreateFilter.resp.xml", fixture[3], strlen(fixture[3]));
+	}
+	snprintf(name, sizeof(name), "%s.resp.xml", op_file[scenario]);
+	put(name, data + 1, size - 1);
+	if ((data[0] / 5) & 1) {
+		snprintf(name, sizeof(name), "%s.status", op_file[scenario]);
+		put(name, "500\n", 4);
+	}
+
+	opts.url = "https://replay.invalid/sdk";
+	opts.user = "root";
+	opts.password = "fuzz";
+	opts.replay_dir = dir;
+	opts.task_timeout_ms = 1000;
+	rc = vsnap__vs_open(&c, &opts);
+	if (rc == 0 && scenario >= 1)
+		rc = vsnap__vs_login(c);
+	if (rc == 0 && scenario == 2) {
+		vsnap_vs_moref vm = { "VirtualMachine", "vm-1" };
+		vsnap_vs_vm_info *info = NULL;
+
+		rc = vsnap__vs_vm_info(&info, c, &vm, VSNAP_VS_INFO_DEVICES | VSNAP_VS_INFO_LAYOUT);
+		vsnap__vs_vm_info_free(info);
+	} else if (rc == 0 && scenario == 3) {
+		vsnap_vs_vm *vms = NULL;
+		size_t n = 0;
+
+		if ((rc = vsnap__vs_vm_list(&vms, &n, c)) == 0)
+			vsnap__vs_vms_free(vms, n);
+	} else if (rc == 0 && scenario == 4) {
+		vsnap_vs_moref vm = { "VirtualMachine", "2" }, snap = { 0 };
+
+		rc = vsnap__vs_snapshot_create(&snap, c, &vm, "s1", NULL, 0, 0);
+		vsnap__vs_moref_clear(&snap);
+	}
+	if (rc < 0) {
+		const vsnap_error *e = vsnap_error_last();
+
+		FUZZ_CHECK(e && e->message && *e->message, "error %d without a message", rc);
+	}
+	vsnap__vs_close(c);
+	vsnap_error_clear();
+	return 0;
+}
