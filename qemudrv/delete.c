@@ -350,11 +350,14 @@ static int delete_one(vsnap_qemu_dom *d, vsnap_forest_data *f, const char *name,
 	/* Children move up to the parent. */
 	for (size_t i = 0; rc == 0 && i < f->count; i++) {
 		vsnap_snapshot_def *c = f->defs[i];
-		if (!c->parent || strcmp(c->parent, s->name))
+		/* In a store with a parent cycle, the grandparent may be the child itself: then
+		 * it becomes a root (and s, its own parent at worst, is no child of itself). */
+		int up = s->parent && strcmp(s->parent, c->name);
+		if (c == s || !c->parent || strcmp(c->parent, s->name))
 			continue;
 		free(c->parent);
-		c->parent = s->parent ? strdup(s->parent) : NULL;
-		if (s->parent && !c->parent)
+		c->parent = up ? strdup(s->parent) : NULL;
+		if (up && !c->parent)
 			rc = vsnap__error_oom();
 		else
 			rc = vsnap__qemu_meta_save(d, c, c->is_current);
