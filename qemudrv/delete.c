@@ -150,8 +150,8 @@ cleanup:
 }
 
 /* Every reference to image `from` (domain, other snapshots' <domain>) becomes `to`. */
-static int rename_refs(vsnap_qemu_dom *d, const vsnap_forest_data *f, const char *from,
-	const char *to, const char *to_fmt)
+static int rename_refs(vsnap_qemu_dom *d, const vsnap_forest_data *f,
+	const vsnap_snapshot_def *skip, const char *from, const char *to, const char *to_fmt)
 {
 	int rc = 0, changed = 0;
 
@@ -173,6 +173,9 @@ static int rename_refs(vsnap_qemu_dom *d, const vsnap_forest_data *f, const char
 		vsnap_snapshot_def *s = f->defs[i];
 		vsnap_domain_def *sd = NULL;
 		changed = 0;
+		/* The deleted snapshot's file is gone: saving it would bring it back. */
+		if (s == skip)
+			continue;
 		if ((rc = vsnap__qemu_meta_domain(&sd, s)) < 0)
 			break;
 		for (size_t j = 0; rc == 0 && j < sd->ndisks; j++) {
@@ -256,7 +259,7 @@ static int merge_external(vsnap_qemu_dom *d, const vsnap_forest_data *f,
 				}
 				if (rc == 0) {
 					vsnap__crash_point("delete-merged");
-					rc = rename_refs(d, f, xc, base, fmt);
+					rc = rename_refs(d, f, s, xc, base, fmt);
 				}
 			}
 		}
@@ -267,8 +270,11 @@ static int merge_external(vsnap_qemu_dom *d, const vsnap_forest_data *f,
 	return rc;
 }
 
-/* Removes tag `s->name` from every image holding it; online through QMP for open images. */
-static int drop_tags(vsnap_qemu_dom *d, const vsnap_forest_data *f, const vsnap_snapshot_def *s)
+/* Removes tag `s->name` from every image holding it; online through QMP for open images.
+ * `check_only`: changes nothing, only refuses what cannot be done (a tag in a read-only
+ * backing image of the running domain), so the refusal comes before the metadata goes. */
+static int drop_tags(vsnap_qemu_dom *d, const vsnap_forest_data *f, const vsnap_snapshot_def *s,
+	int check_only)
 {
 	vsnap_qemu_files files;
 	vsnap_qemu_plan_disk *plan = NULL;
@@ -288,7 +294,8 @@ static int drop_tags(vsnap_qemu_dom *d, const vsnap_forest_data *f, const vsnap_
 		if (!has)
 			continue;
 		if ((disk = running_disk(d, &files, files.v[i].path, &top)) < 0) {
-			rc = vsnap__img_snapshot_delete(files.v[i].path, s->name);
+			if (!check_only)
+				rc = vsnap__img_snapshot_delete(files.v[i].path, s->name);
 		} else if (top) {
 			plan[disk].disk = d->def->disks[disk];
 			plan[disk].location = VSNAP_SNAPSHOT_LOCATION_INTERNAL;
@@ -300,7 +307,7 @@ static int drop_tags(vsnap_qemu_dom *d, const vsnap_forest_data *f, const vsnap_
 				files.v[i].path, d->name);
 		}
 	}
-	if (rc == 0 && online) {
+	if (rc == 0 && online && !check_only) {
 		for (size_t i = 0; i < d->def->ndisks; i++)
 			if (!plan[i].disk)
 				plan[i].disk = d->def->disks[i];
@@ -332,19 +339,25 @@ static int delete_one(vsnap_qemu_dom *d, vsnap_forest_data *f, const char *name,
 	for (size_t i = 0; i < s->ndisks; i++)
 		internal |= s->disks[i].location == VSNAP_SNAPSHOT_LOCATION_INTERNAL;
 	internal |= s->memory == VSNAP_SNAPSHOT_LOCATION_INTERNAL;
-	if (!metadata_only && s->domain_xml) {
-		if ((rc = vsnap__qemu_meta_domain(&sd, s)) < 0 ||
-		    (rc = merge_external(d, f, s, sd)) < 0)
-			goto cleanup;
-	}
+	/* Refuse what cannot be done before anything changes. */
+	if (!metadata_only && internal && (rc = drop_tags(d, f, s, 1)) < 0)
+		goto cleanup;
+	if (!metadata_only && s->domain_xml && (rc = vsnap__qemu_meta_domain(&sd, s)) < 0)
+		goto cleanup;
+	/* Metadata goes before data: merging overwrites the snapshot's own image contents, so
+	 * a crash after the merge must not leave a snapshot listed that would revert to them.
+	 * Until the references move, the emptied overlay on top keeps every reader right. */
 	/* Children move up to the parent. */
 	for (size_t i = 0; rc == 0 && i < f->count; i++) {
 		vsnap_snapshot_def *c = f->defs[i];
-		if (!c->parent || strcmp(c->parent, s->name))
+		/* In a store with a parent cycle, the grandparent may be the child itself: then
+		 * it becomes a root (and s, its own parent at worst, is no child of itself). */
+		int up = s->parent && strcmp(s->parent, c->name);
+		if (c == s || !c->parent || strcmp(c->parent, s->name))
 			continue;
 		free(c->parent);
-		c->parent = s->parent ? strdup(s->parent) : NULL;
-		if (s->parent && !c->parent)
+		c->parent = up ? strdup(s->parent) : NULL;
+		if (up && !c->parent)
 			rc = vsnap__error_oom();
 		else
 			rc = vsnap__qemu_meta_save(d, c, c->is_current);
@@ -352,27 +365,44 @@ static int delete_one(vsnap_qemu_dom *d, vsnap_forest_data *f, const char *name,
 	if (rc < 0)
 		goto cleanup;
 	vsnap__crash_point("delete-reparented");
-	if (s->is_current && (rc = vsnap__qemu_meta_set_current(d, f, s->parent)) < 0)
-		goto cleanup;
+	if (s->is_current) {
+		if ((rc = vsnap__qemu_meta_set_current(d, f, s->parent)) < 0)
+			goto cleanup;
+		/* Keep the in-memory flags in step: the merge below may save these defs again. */
+		for (size_t i = 0; i < f->count; i++)
+			f->defs[i]->is_current = s->parent && !strcmp(f->defs[i]->name, s->parent);
+	}
 	if ((rc = vsnap__qemu_meta_remove(d, s->name)) < 0)
 		goto cleanup;
 	vsnap__crash_point("delete-removed");
-	if (!metadata_only && internal) {
-		rc = drop_tags(d, f, s);
-	}
+	if (sd && (rc = merge_external(d, f, s, sd)) < 0)
+		goto cleanup;
+	if (!metadata_only && internal)
+		rc = drop_tags(d, f, s, 0);
 cleanup:
 	vsnap__domain_def_free(sd);
 	return rc;
 }
 
-/* Names of the descendants of `name`, leaves first (post-order). */
-static int collect(char ***v, size_t *n, const vsnap_forest_data *f, const char *name)
+static int listed(char **v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], name))
+			return 1;
+	return 0;
+}
+
+/* Names of the descendants of `name`, leaves first (post-order). A parent cycle in a damaged
+ * store ends where it meets `top` or a name already taken, instead of recursing forever. */
+static int collect(char ***v, size_t *n, const vsnap_forest_data *f, const char *name,
+	const char *top)
 {
 	for (size_t i = 0; i < f->count; i++) {
 		const vsnap_snapshot_def *c = f->defs[i];
-		if (!c->parent || strcmp(c->parent, name))
+		if (!c->parent || strcmp(c->parent, name) || !strcmp(c->name, top) ||
+		    listed(*v, *n, c->name))
 			continue;
-		int rc = collect(v, n, f, c->name);
+		int rc = collect(v, n, f, c->name, top);
 		if (rc < 0)
 			return rc;
 		char **p = realloc(*v, (*n + 1) * sizeof(**v));
@@ -408,7 +438,7 @@ int vsnap__qemu_snapshot_delete(vsnap_domain *dom, const vsnap_snapshot_def *sna
 		goto cleanup;
 	}
 	if (flags & (VSNAP_SNAPSHOT_DELETE_CHILDREN | VSNAP_SNAPSHOT_DELETE_CHILDREN_ONLY))
-		rc = collect(&names, &n, &f, snap_in->name);
+		rc = collect(&names, &n, &f, snap_in->name, snap_in->name);
 	if (rc == 0 && !(flags & VSNAP_SNAPSHOT_DELETE_CHILDREN_ONLY)) {
 		char **p = realloc(names, (n + 1) * sizeof(*names));
 		if (!p || !(p[n] = strdup(snap_in->name))) {

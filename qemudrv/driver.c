@@ -472,8 +472,10 @@ static int qemu_snapshot_edit(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 	}
 	if (new_name && strcmp(new_name, s->name)) {
 		/* Internal snapshots keep their tag (the old name) inside the images: refuse. */
-		if (s->memory == VSNAP_SNAPSHOT_LOCATION_INTERNAL ||
-		    (s->ndisks && s->disks[0].location == VSNAP_SNAPSHOT_LOCATION_INTERNAL)) {
+		int internal = s->memory == VSNAP_SNAPSHOT_LOCATION_INTERNAL;
+		for (size_t i = 0; i < s->ndisks; i++)
+			internal |= s->disks[i].location == VSNAP_SNAPSHOT_LOCATION_INTERNAL;
+		if (internal) {
 			rc = vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_SNAPSHOT,
 				"snapshot '%s' is internal: its name is the tag inside the disk images "
 				"and cannot change", s->name);
@@ -531,6 +533,9 @@ static int qemu_snapshot_delete_all(vsnap_domain *dom, unsigned int flags)
 		for (size_t i = 0; i < f.count && !root; i++)
 			if (!f.defs[i]->parent || !vsnap__qemu_meta_find(&f, f.defs[i]->parent))
 				root = f.defs[i];
+		/* Every snapshot has a parent only in a store with a parent cycle: start anywhere. */
+		if (!root && f.count)
+			root = f.defs[0];
 		if (!root) {
 			vsnap__forest_data_clear(&f);
 			return 0;

@@ -39,6 +39,21 @@ static char *blockdev_json(const vsnap_qemu_disk *d)
 	return vsnap__buf_steal(&b);
 }
 
+/* A value inside a QEMU option list ("k=v,k=v"): a ',' in it is written ",,". */
+static char *opt_escape(const char *v)
+{
+	vsnap_buf b = VSNAP_BUF_INIT;
+
+	for (const char *p = v; *p; p++)
+		vsnap__buf_put(&b, *p == ',' ? ",," : p, *p == ',' ? 2 : 1);
+	vsnap__buf_put(&b, "", 0);
+	if (vsnap__buf_ok(&b) < 0) {
+		vsnap__buf_clear(&b);
+		return NULL;
+	}
+	return vsnap__buf_steal(&b);
+}
+
 int vsnap__qemu_launch(pid_t *pid_out, const vsnap_qemu_launch *l)
 {
 	/* Fixed arguments plus 4 per disk. */
@@ -47,10 +62,11 @@ int vsnap__qemu_launch(pid_t *pid_out, const vsnap_qemu_launch *l)
 	char **owned = calloc(max, sizeof(char *));
 	size_t nowned = 0;
 	char *pidtext = NULL, *what = NULL;
+	char *ename = opt_escape(l->name), *eqmp = opt_escape(l->qmp_path);
 	int rc = 0;
 
 	*pid_out = 0;
-	if (!argv || !owned) {
+	if (!argv || !owned || !ename || !eqmp) {
 		rc = vsnap__error_oom();
 		goto cleanup;
 	}
@@ -67,13 +83,13 @@ int vsnap__qemu_launch(pid_t *pid_out, const vsnap_qemu_launch *l)
 	argv[n++] = "-accel";
 	argv[n++] = "tcg";
 	argv[n++] = "-name";
-	FMT("guest=%s", l->name);
+	FMT("guest=%s", ename);
 	argv[n++] = "-m";
 	FMT("%llu", (l->memory_kib + 1023) / 1024);
 	argv[n++] = "-smp";
 	FMT("%u", l->vcpus ? l->vcpus : 1);
 	argv[n++] = "-qmp";
-	FMT("unix:%s,server=on,wait=off", l->qmp_path);
+	FMT("unix:%s,server=on,wait=off", eqmp);
 	argv[n++] = "-pidfile";
 	argv[n++] = l->pidfile;
 	argv[n++] = "-daemonize";
@@ -122,6 +138,8 @@ cleanup:
 	free(argv);
 	free(pidtext);
 	free(what);
+	free(ename);
+	free(eqmp);
 	return rc;
 }
 
@@ -149,15 +167,18 @@ int vsnap__qemu_alive(pid_t pid, const char *qmp_path)
 	if (!(f = fopen(path, "re")))
 		return 0;
 	text = calloc(1, 65536);
-	if (text) {
+	/* The -qmp argument holds the path with each ',' doubled. */
+	char *esc = opt_escape(qmp_path);
+	if (text && esc) {
 		n = fread(text, 1, 65535, f);
 		/* Arguments are NUL-separated: look for the QMP path in any of them. */
 		for (size_t i = 0; i < n; i += strlen(text + i) + 1)
-			if (strstr(text + i, qmp_path))
+			if (strstr(text + i, esc))
 				alive = 1;
 	}
 	fclose(f);
 	free(text);
+	free(esc);
 	return alive;
 }
 

@@ -103,7 +103,9 @@ static int read_line(char **line, vsnap_qmp *q, long long deadline)
 static int write_all(vsnap_qmp *q, const char *s, size_t n)
 {
 	while (n) {
-		ssize_t w = write(q->fd, s, n);
+		/* send(MSG_NOSIGNAL): a QEMU that went away is an error, not a SIGPIPE that
+		 * kills the program using the library. */
+		ssize_t w = send(q->fd, s, n, MSG_NOSIGNAL);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)

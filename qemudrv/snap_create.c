@@ -167,6 +167,19 @@ static int redefine(vsnap_qemu_dom *d, const vsnap_forest_data *f,
 	if (def->parent && !strcmp(def->parent, def->name))
 		return refuse(VSNAP_EINVALID, "snapshot '%s' cannot be its own parent%s",
 			def->name, NULL);
+	/* Nor its own ancestor: deletes walk the tree by parent links. The walk is bounded by
+	 * the number of snapshots, in case the store has a cycle already. */
+	const char *up = def->parent;
+	for (size_t steps = 0; up && steps <= f->count; steps++) {
+		const vsnap_snapshot_def *p = vsnap__qemu_meta_find(f, up);
+		if (!p)
+			break;
+		if (p->parent && !strcmp(p->parent, def->name))
+			return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_SNAPSHOT,
+				"parent '%s' of snapshot '%s' would create a cycle: it descends from "
+				"'%s'", def->parent, def->name, def->name);
+		up = p->parent;
+	}
 	if ((rc = vsnap__snapshot_def_copy(&copy, def)) < 0)
 		return rc;
 	if (!copy->domain_xml && (rc = vsnap__domain_def_format(&copy->domain_xml, d->def, 0, 0)) < 0)
@@ -259,6 +272,20 @@ int vsnap__qemu_snapshot_create(char **name_out, vsnap_domain *dom,
 		free(base);
 		if (!snap->memory_file) {
 			rc = vsnap__error_oom();
+			goto cleanup;
+		}
+		/* QEMU writes it with `cat > file` and it is recorded as a file vsnap made (so it
+		 * goes with the snapshot): never take over a file that exists. The daemonized QEMU
+		 * runs in '/', so the path must be absolute too. */
+		struct stat st;
+		if (snap->memory_file[0] != '/') {
+			rc = refuse(VSNAP_EINVALID, "memory state file '%s' is not an absolute path%s",
+				snap->memory_file, NULL);
+			goto cleanup;
+		}
+		if (lstat(snap->memory_file, &st) == 0) {
+			rc = refuse(VSNAP_EEXISTS, "memory state file '%s' exists already%s",
+				snap->memory_file, NULL);
 			goto cleanup;
 		}
 	}

@@ -102,12 +102,33 @@ static int save_memory(vsnap_qemu_dom *d, const char *file)
 	return rc;
 }
 
+/* The domain now writes to the overlays: its definition must say so. */
+static int point_to_overlays(vsnap_qemu_dom *d, vsnap_qemu_plan_disk *plan, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		vsnap_domain_disk_def *k = plan[i].disk;
+		if (plan[i].location != VSNAP_SNAPSHOT_LOCATION_EXTERNAL)
+			continue;
+		char *file = strdup(plan[i].file), *fmt = strdup("qcow2");
+		if (!file || !fmt) {
+			free(file);
+			free(fmt);
+			return vsnap__error_oom();
+		}
+		free(k->src_file);
+		free(k->driver_type);
+		k->src_file = file;
+		k->driver_type = fmt;
+	}
+	return vsnap__qemu_dom_save(d);
+}
+
 int vsnap__qemu_create_external(vsnap_qemu_dom *d, vsnap_snapshot_def *snap,
 	vsnap_qemu_plan_disk *plan, size_t n, int running, unsigned int flags)
 {
 	int reuse = (flags & VSNAP_SNAPSHOT_CREATE_REUSE_EXT) != 0;
 	int memory = snap->memory == VSNAP_SNAPSHOT_LOCATION_EXTERNAL;
-	int was_running = 0, rc = 0;
+	int was_running = 0, switched = 0, rc = 0;
 
 	/* Record first: a crash after creating a file must not leave an unknown file behind. */
 	for (size_t i = 0; rc == 0 && i < n; i++)
@@ -140,7 +161,7 @@ int vsnap__qemu_create_external(vsnap_qemu_dom *d, vsnap_snapshot_def *snap,
 					rc = vsnap__img_rebase_unsafe(plan[i].file, plan[i].disk->src_file,
 						plan[i].format);
 		if (rc == 0)
-			rc = transaction(d, plan, n, flags);
+			switched = (rc = transaction(d, plan, n, flags)) == 0;
 		if (rc == 0 && memory)
 			rc = save_memory(d, snap->memory_file);
 		if (memory && was_running && !(flags & VSNAP_SNAPSHOT_CREATE_HALT)) {
@@ -149,24 +170,25 @@ int vsnap__qemu_create_external(vsnap_qemu_dom *d, vsnap_snapshot_def *snap,
 				rc = rc2;
 		}
 	}
-	if (rc < 0)
-		return rc;
-	vsnap__crash_point("create-external-overlays");
-	/* The domain now writes to the overlays. */
-	for (size_t i = 0; i < n; i++) {
-		vsnap_domain_disk_def *k = plan[i].disk;
-		if (plan[i].location != VSNAP_SNAPSHOT_LOCATION_EXTERNAL)
-			continue;
-		char *file = strdup(plan[i].file), *fmt = strdup("qcow2");
-		if (!file || !fmt) {
-			free(file);
-			free(fmt);
-			return vsnap__error_oom();
+	if (rc < 0) {
+		/* The memory state failed after the disks switched: QEMU keeps writing to the
+		 * overlays, so the definition follows them (no snapshot is recorded). */
+		if (switched) {
+			const vsnap_error *e = vsnap_error_last();
+			char *msg = e->message ? strdup(e->message) : NULL;
+			char *fault = e->fault ? strdup(e->fault) : NULL;
+			int klass = e->klass;
+			if (point_to_overlays(d, plan, n) < 0)
+				vsnap__error_prefix("after a failed snapshot, recording the domain's "
+					"new overlays failed too");
+			else if (msg)
+				vsnap__error_set_fault(rc, klass, fault, "%s (the disks stay on the new "
+					"overlays)", msg);
+			free(msg);
+			free(fault);
 		}
-		free(k->src_file);
-		free(k->driver_type);
-		k->src_file = file;
-		k->driver_type = fmt;
+		return rc;
 	}
-	return vsnap__qemu_dom_save(d);
+	vsnap__crash_point("create-external-overlays");
+	return point_to_overlays(d, plan, n);
 }

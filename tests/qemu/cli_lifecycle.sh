@@ -14,7 +14,9 @@ t=$(mktemp -d); U="qemu:///embed?root=$t/root"
 trap '"$bin" -c "$U" destroy d >/dev/null 2>&1; rm -rf "$t"' EXIT
 v() { "$bin" -c "$U" "$@"; }
 die() { echo "FAIL: $*"; exit 1; }
-pat() { qemu-io -r -U -f qcow2 -c "read -P $1 0 1M" "$2" 2>&1 | grep -q 'read 1048576'; }
+# qemu-io prints the "read" line even when the pattern differs: check the failure line too.
+pat() { out=$(qemu-io -r -U -f qcow2 -c "read -P $1 0 1M" "$2" 2>&1) || return 1
+	printf '%s' "$out" | grep -q 'read 1048576' && ! printf '%s' "$out" | grep -q 'Pattern verification failed'; }
 cur() { v dumpxml d | grep -o "source file='[^']*'" | head -1 | cut -d"'" -f2; }
 qemu-img create -q -f qcow2 "$t/d.qcow2" 64M
 qemu-io -f qcow2 -c 'write -P 0xaa 0 1M' "$t/d.qcow2" >/dev/null

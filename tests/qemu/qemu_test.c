@@ -89,8 +89,11 @@ char *qt_disk_file(qt_env *e, const char *target)
 
 int qt_pattern_file(const char *file, int pattern)
 {
-	return qt_sh("qemu-io -r -U -f qcow2 -c 'read -P 0x%02x 0 1M' '%s' 2>&1 | "
-		"grep -q 'read 1048576'", pattern, file) == 0;
+	/* qemu-io prints "read 1048576/..." even after "Pattern verification failed": both
+	 * the read line and the absence of that failure are needed. */
+	return qt_sh("out=$(qemu-io -r -U -f qcow2 -c 'read -P 0x%02x 0 1M' '%s' 2>&1) && "
+		"printf '%%s' \"$out\" | grep -q 'read 1048576' && "
+		"! printf '%%s' \"$out\" | grep -q 'Pattern verification failed'", pattern, file) == 0;
 }
 
 void qt_write_file(const char *file, int pattern)

@@ -7,8 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "qemudrv/json.h"
+#include "qemudrv/qmp.h"
 #include "qemudrv/store.h"
 #include "vsnap/vsnap.h"
 
@@ -98,6 +104,50 @@ static void store_atomic(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Defect: a QMP write to a QEMU that had closed its monitor raised SIGPIPE, which kills
+ * the program using the library; it must be an error (VSNAP_ENETWORK) instead. A child
+ * process plays a QEMU that greets, accepts qmp_capabilities, then goes away. */
+static void qmp_peer_gone(void **state)
+{
+	char dir[] = "/tmp/vsnap-qmp-XXXXXX", path[128];
+	struct sockaddr_un sa;
+	vsnap_qmp *q = NULL;
+	int lfd, st;
+	pid_t pid;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/q.sock", dir);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, path);
+	assert_true((lfd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	if ((pid = fork()) == 0) {
+		char buf[512];
+		int c = accept(lfd, NULL, NULL);
+		const char *hello = "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n";
+		if (c < 0 || write(c, hello, strlen(hello)) < 0 || read(c, buf, sizeof(buf)) <= 0 ||
+		    write(c, "{\"return\": {}}\r\n", 16) < 0)
+			_exit(1);
+		_exit(0);   /* closes the monitor */
+	}
+	close(lfd);
+	assert_int_equal(vsnap__qmp_open(&q, path, 2000, NULL), 0);
+	assert_true(waitpid(pid, &st, 0) == pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* SIG_DFL, as in a program that did not ignore SIGPIPE itself. */
+	signal(SIGPIPE, SIG_DFL);
+	int rc = vsnap__qmp_run(NULL, q, "query-status", NULL);
+	if (rc == 0)
+		rc = vsnap__qmp_run(NULL, q, "query-status", NULL);
+	assert_int_equal(rc, VSNAP_ENETWORK);
+	assert_non_null(strstr(vsnap_error_last()->message, path));
+	vsnap__qmp_close(q);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +155,7 @@ int main(void)
 		cmocka_unit_test(parse_errors),
 		cmocka_unit_test(write_escapes),
 		cmocka_unit_test(store_atomic),
+		cmocka_unit_test(qmp_peer_gone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,218 @@
+/*
+ * Regression tests of the QEMU backend for defects found in review: each test names the
+ * defect it guards against. Real qemu-img / qemu-system-x86_64, as the other QEMU tests.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu_test.h"
+
+#include <sys/stat.h>
+
+static int setup1(void **state)
+{
+	qt_env *e = calloc(1, sizeof(*e));
+	qt_setup(e, 1, NULL);
+	*state = e;
+	return 0;
+}
+
+static int setup2(void **state)
+{
+	qt_env *e = calloc(1, sizeof(*e));
+	qt_setup(e, 2, NULL);
+	*state = e;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	qt_env *e = *state;
+	/* A QEMU a failed test left under another root of this scratch dir: stop it by pid. */
+	qt_sh("for p in '%s'/a,b/run/*.pid; do [ -f \"$p\" ] && kill $(cat \"$p\") 2>/dev/null; "
+		"done; true", e->dir);
+	qt_teardown(e);
+	free(*state);
+	return 0;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = calloc(1, 4096);
+	if (f) {
+		size_t n = fread(buf, 1, 4095, f);
+		buf[n] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
+/* Defect: an external checkpoint's memory file that already exists was truncated by
+ * `cat > file` and recorded as a file vsnap created (so a later cleanup could delete it). */
+static void memory_file_exists(void **state)
+{
+	qt_env *e = *state;
+	char mem[600], *xml = NULL, *list = NULL, *text;
+
+	snprintf(mem, sizeof(mem), "%s/precious.dat", e->dir);
+	assert_int_equal(qt_sh("printf 'user data' > '%s'", mem), 0);
+	assert_ok(vsnap_domain_start(e->dom, 0));
+	assert_true(asprintf(&xml, "<domainsnapshot><name>m1</name><memory snapshot='external' "
+		"file='%s'/></domainsnapshot>", mem) > 0);
+	assert_int_equal(vsnap_snapshot_create_xml(NULL, e->dom, xml, 0), VSNAP_EEXISTS);
+	assert_non_null(strstr(vsnap_error_last()->message, mem));
+	text = slurp(mem);
+	assert_string_equal(text, "user data");
+	free(text);
+	assert_true(asprintf(&list, "%s/root/domains/d.files", e->dir) > 0);
+	text = slurp(list);
+	assert_null(strstr(text, "precious.dat"));
+	free(text);
+	/* Nothing changed: still on the original image, no snapshot. */
+	char *f = qt_disk_file(e, "vda");
+	assert_non_null(strstr(f, "/vda.qcow2"));
+	free(f);
+	assert_int_equal(qt_count(e), 0);
+	free(list);
+	free(xml);
+}
+
+/* Defect: when saving the memory state failed after the disks had switched to their new
+ * overlays, the definition still named the old images although QEMU wrote to the overlays:
+ * writes after the failure were lost on the next start, and the overlays were garbage. */
+static void memory_save_fails_after_switch(void **state)
+{
+	qt_env *e = *state;
+
+	assert_ok(vsnap_domain_start(e->dom, 0));
+	qt_write_online(e, "vda", 0xbb);
+	/* /proc exists, but no file can be created in it: cat fails inside QEMU's migration. */
+	int rc = vsnap_snapshot_create_xml(NULL, e->dom, "<domainsnapshot><name>m1</name>"
+		"<memory snapshot='external' file='/proc/vsnap-review.mem'/></domainsnapshot>", 0);
+	assert_int_not_equal(rc, 0);
+	assert_int_equal(qt_state(e), VSNAP_DOMAIN_RUNNING);
+	/* Whatever the domain writes now must survive a restart. */
+	qt_write_online(e, "vda", 0xcc);
+	assert_ok(vsnap_domain_destroy(e->dom, 0));
+	assert_true(qt_pattern(e, "vda", 0xcc));
+	/* A later operation's cleanup must not take the image away either. */
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "s2", NULL, 0));
+	assert_ok(vsnap_snapshot_delete(e->dom, "s2", 0));
+	assert_true(qt_pattern(e, "vda", 0xcc));
+}
+
+/* Defect: deleting an internal snapshot whose tag lives in a read-only backing image of the
+ * running domain removed the metadata first and then failed, so the advised retry after
+ * destroying the domain found no snapshot, and the tag stayed in the image for good. */
+static void delete_internal_in_backing_refused_first(void **state)
+{
+	qt_env *e = *state;
+	char *base = qt_disk_file(e, "vda");
+
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "i1", NULL, 0));
+	assert_ok(vsnap_domain_start(e->dom, 0));
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "e1", NULL, VSNAP_SNAPSHOT_CREATE_DISK_ONLY));
+	assert_int_equal(vsnap_snapshot_delete(e->dom, "i1", 0), VSNAP_EOPERATION);
+	/* Refused before anything changed: the snapshot is still there, so the retry works. */
+	assert_int_equal(qt_count(e), 2);
+	assert_ok(vsnap_domain_destroy(e->dom, 0));
+	assert_ok(vsnap_snapshot_delete(e->dom, "i1", 0));
+	assert_int_equal(qt_count(e), 1);
+	assert_int_equal(qt_sh("qemu-img snapshot -U -l '%s' | grep -q ' i1 '", base), 1);
+	free(base);
+}
+
+/* Defect: --redefine accepted a parent that closes a cycle; `delete --children` then
+ * recursed without end (stack overflow) and delete-all found no root and did nothing. */
+static void redefine_cycle_refused(void **state)
+{
+	qt_env *e = *state;
+
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "a", NULL, 0));
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "b", NULL, 0));
+	assert_int_equal(vsnap_snapshot_create_xml(NULL, e->dom, "<domainsnapshot><name>a</name>"
+		"<parent><name>b</name></parent><state>shutoff</state><creationTime>1</creationTime>"
+		"</domainsnapshot>", VSNAP_SNAPSHOT_CREATE_REDEFINE), VSNAP_EINVALID);
+	assert_non_null(strstr(vsnap_error_last()->message, "cycle"));
+	assert_ok(vsnap_snapshot_delete(e->dom, "a", VSNAP_SNAPSHOT_DELETE_CHILDREN));
+	assert_int_equal(qt_count(e), 0);
+}
+
+/* Defect: a store whose parent links form a cycle (edited by hand, or written by an older
+ * vsnap) made `delete --children` recurse without end. */
+static void delete_children_in_cyclic_store(void **state)
+{
+	qt_env *e = *state;
+
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "a", NULL, 0));
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "b", NULL, 0));
+	assert_int_equal(qt_sh("sed -i 's|<domainsnapshot>|<domainsnapshot><parent><name>b</name>"
+		"</parent>|' '%s/root/snapshots/d/a.xml'", e->dir), 0);
+	assert_ok(vsnap_snapshot_delete(e->dom, "a", VSNAP_SNAPSHOT_DELETE_CHILDREN));
+	assert_int_equal(qt_count(e), 0);
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "c", NULL, 0));
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "d", NULL, 0));
+	assert_int_equal(qt_sh("sed -i 's|<domainsnapshot>|<domainsnapshot><parent><name>d</name>"
+		"</parent>|' '%s/root/snapshots/d/c.xml'", e->dir), 0);
+	assert_ok(vsnap_snapshot_delete_all(e->dom, 0));
+	assert_int_equal(qt_count(e), 0);
+}
+
+/* Defect: renaming was refused for internal snapshots only when the FIRST disk was internal;
+ * with that disk left out, the rename went through and the tag inside the images no longer
+ * matched, so the snapshot could not be reverted any more. */
+static void rename_internal_second_disk(void **state)
+{
+	qt_env *e = *state;
+
+	assert_ok(vsnap_snapshot_create_xml(NULL, e->dom, "<domainsnapshot><name>i1</name>"
+		"<disks><disk name='vda' snapshot='no'/><disk name='vdb' snapshot='internal'/>"
+		"</disks></domainsnapshot>", 0));
+	assert_int_equal(vsnap_snapshot_edit(e->dom, "i1", "renamed", NULL), VSNAP_EUNSUPPORTED);
+	assert_ok(vsnap_snapshot_revert(e->dom, "i1", 0));
+}
+
+/* Defect: a comma in the root directory (or the domain name) split QEMU's -qmp / -name
+ * option values, so the domain could not start. */
+static void comma_in_root(void **state)
+{
+	qt_env *e = *state;
+	char uri[700];
+	vsnap_conn *c = NULL;
+	vsnap_domain *d = NULL;
+	char *xml = NULL, *file = qt_disk_file(e, "vda");
+
+	snprintf(uri, sizeof(uri), "qemu:///embed?root=%s/a,b", e->dir);
+	assert_ok(vsnap_conn_open(&c, uri, NULL));
+	assert_true(asprintf(&xml, "<domain type='qemu'><name>x,y</name><memory unit='MiB'>128"
+		"</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices><disk "
+		"type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='%s'/>"
+		"<target dev='vda' bus='virtio'/></disk></devices></domain>", file) > 0);
+	assert_ok(vsnap_domain_define(&d, c, xml, 0));
+	assert_ok(vsnap_domain_start(d, 0));
+	vsnap_domain_info info;
+	assert_ok(vsnap_domain_get_info(&info, d));
+	assert_int_equal(info.state, VSNAP_DOMAIN_RUNNING);
+	vsnap_domain_info_clear(&info);
+	assert_ok(vsnap_domain_destroy(d, 0));
+	vsnap_domain_free(d);
+	vsnap_conn_close(c);
+	free(xml);
+	free(file);
+}
+
+int main(void)
+{
+	if (!qt_have_qemu())
+		return 77;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(memory_file_exists, setup1, teardown),
+		cmocka_unit_test_setup_teardown(memory_save_fails_after_switch, setup1, teardown),
+		cmocka_unit_test_setup_teardown(delete_internal_in_backing_refused_first, setup1,
+			teardown),
+		cmocka_unit_test_setup_teardown(redefine_cycle_refused, setup1, teardown),
+		cmocka_unit_test_setup_teardown(delete_children_in_cyclic_store, setup1, teardown),
+		cmocka_unit_test_setup_teardown(rename_internal_second_disk, setup2, teardown),
+		cmocka_unit_test_setup_teardown(comma_in_root, setup1, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
