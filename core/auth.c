@@ -42,7 +42,7 @@ static char *trim(char *s)
 
 static int ini_load(ini *out, const char *path, int *found)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	char line[4096];
 	char *section = NULL;
 	unsigned lineno = 0;

@@ -53,7 +53,7 @@ int esx_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 	esx_priv *priv = esx_priv_of(dom->conn);
 	const vsnap_vs_vm_info *info = NULL;
 	vsnap_vs_moref ref = esx_snapshot_ref(snap->id);
-	int running, has_memory, rc;
+	int active, has_memory, rc;
 
 	(void)forest;
 	if ((flags & VSNAP_SNAPSHOT_REVERT_RUNNING) && (flags & VSNAP_SNAPSHOT_REVERT_PAUSED))
@@ -63,13 +63,17 @@ int esx_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 	/* The forest was read just before: the VM's power state comes with it. */
 	if ((rc = esx_info_get(&info, dom->conn, dom->info.id)))
 		return vsnap_error_last()->code;
-	running = esx_power_to_domain_state(info->vm.power_state) == VSNAP_DOMAIN_RUNNING;
+	/* A suspended VM holds guest state too: losing it needs --force as for a running one. */
+	active = esx_power_to_domain_state(info->vm.power_state);
 	has_memory = snap->state == VSNAP_SNAPSHOT_RUNNING || snap->state == VSNAP_SNAPSHOT_PAUSED;
-	if (running && !has_memory && !(flags & VSNAP_SNAPSHOT_REVERT_FORCE))
+	if ((active == VSNAP_DOMAIN_RUNNING || active == VSNAP_DOMAIN_PAUSED) && !has_memory &&
+	    !(flags & VSNAP_SNAPSHOT_REVERT_FORCE))
 		return vsnap__error_set(VSNAP_EOPERATION, VSNAP_ERRCLASS_SNAPSHOT,
-			"VM '%s' is running and snapshot '%s' holds no memory state (%s): reverting "
-			"powers the VM off and loses its running state; use --force to revert anyway",
-			dom->info.name, snap->name, vsnap_snapshot_state_name(snap->state));
+			"VM '%s' is %s and snapshot '%s' holds no memory state (%s): reverting "
+			"powers the VM off and loses its %s state; use --force to revert anyway",
+			dom->info.name, active == VSNAP_DOMAIN_RUNNING ? "running" : "suspended",
+			snap->name, vsnap_snapshot_state_name(snap->state),
+			active == VSNAP_DOMAIN_RUNNING ? "running" : "suspended");
 	esx_info_forget(priv);
 	rc = vsnap__vs_snapshot_revert(priv->client, &ref, -1, NULL);
 	/* On failure core names the domain and the snapshot, vsphere/ the MoRef and the fault. */

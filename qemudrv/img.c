@@ -64,7 +64,7 @@ int vsnap__run(char **out, const char *const *argv, const char *what)
 		goto cleanup;
 	}
 	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
+		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		dup2(nul, 0);
 		dup2(op[1], 1);
 		dup2(ep[1], 2);

@@ -133,6 +133,18 @@ ok "names" -- V snapshot-list "$vm" --name
 [ "$(grep -c . "$t/out")" -eq 0 ] || fail "snapshots left after delete-all"
 [ -n "$vm2" ] && { ok "second VM untouched" -- V snapshot-list "$vm2" --name; }
 
+# Safety valve for a suspended VM: its state is lost by reverting to a memory-less snapshot.
+if [ -n "$vm2" ]; then
+	ok "power off vm2" -- V destroy "$vm2"
+	ok "offline snapshot" -- V snapshot-create-as "$vm2" cold
+	ok "start vm2" -- V start "$vm2"
+	ok "suspend vm2" -- V suspend "$vm2"
+	ko "suspended -> shutoff needs --force" "suspended.*--force" -- V snapshot-revert "$vm2" cold
+	ok "state kept after refusal" -- V domstate "$vm2"; has "state kept after refusal" "paused"
+	ok "suspended -> shutoff with --force" -- V snapshot-revert "$vm2" cold --force
+	ok "cleanup vm2" -- V snapshot-delete "$vm2" cold
+fi
+
 # ---------------------------------------------------------------- vCenter model
 start_sim ""
 ko "esx:// to a vCenter" "is a vCenter" -- "$bin" -c "esx://root@127.0.0.1:$port/?no_verify=1" list
