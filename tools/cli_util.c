@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -187,17 +188,31 @@ static int prompt_password(char *buf, size_t size, const char *user, const char 
 
 static int progress_shown;
 
-/* A one-line bar on stderr when it is a terminal. */
+/*
+ * A one-line bar on stderr when it is a terminal: "[####......]  30% <what>". The bar comes
+ * first so that it stays whole; the label (the library's description of the operation) is cut
+ * to the terminal's width, because a wrapped line cannot be redrawn with a carriage return.
+ */
 static void show_progress(int percent, const char *what, void *payload)
 {
+	struct winsize ws;
+	int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
+	int room = cols - 1 - (1 + 30 + 1 + 5 + 1);
+
 	(void)payload;
 	if (percent < 0)
 		percent = 0;
+	if (percent > 100)
+		percent = 100;
 	int filled = percent * 30 / 100;
-	fprintf(stderr, "\r%-24.24s [", what ? what : "task");
+	fputs("\r[", stderr);
 	for (int i = 0; i < 30; i++)
 		fputc(i < filled ? '#' : '.', stderr);
 	fprintf(stderr, "] %3d%%", percent);
+	if (room > 0)
+		fprintf(stderr, " %.*s", room, what ? what : "task");
+	/* erase what a longer label of an earlier task left on the line */
+	fputs("\033[K", stderr);
 	fflush(stderr);
 	progress_shown = 1;
 }
