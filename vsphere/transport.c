@@ -27,7 +27,11 @@ void vsnap__vs_log(vsnap_vs_client *c, const char *fmt, ...)
 	c->log_cb(line, c->log_payload);
 }
 
-/* Aborts a transfer (chunked, or lying about its length) once it outgrows the cap. */
+/*
+ * Aborts a transfer (chunked, or lying about its length) once it outgrows the cap, and one
+ * under way when the cancel flag is raised: a hung server must not hold a Ctrl-C until the
+ * request timeout. libcurl calls this at least once a second even while no byte moves.
+ */
 static int on_progress(void *client, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 	curl_off_t ulnow)
 {
@@ -36,10 +40,24 @@ static int on_progress(void *client, curl_off_t dltotal, curl_off_t dlnow, curl_
 	(void)dltotal;
 	(void)ultotal;
 	(void)ulnow;
+	if (c->cancel && *c->cancel)
+		return 1;
 	if (dlnow <= VSNAP_VS_MAX_RESPONSE)
 		return 0;
 	c->x.too_large = 1;
 	return 1;
+}
+
+static long request_timeout(const vsnap_vs_client *c)
+{
+	return (long)(c->request_timeout_ms ? c->request_timeout_ms : 300000);
+}
+
+void vsnap__vs_transport_limit(vsnap_vs_client *c, unsigned int ms)
+{
+	if (c->curl)
+		curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS,
+			ms && (long)ms < request_timeout(c) ? (long)ms : request_timeout(c));
 }
 
 /* Applies our TLS, proxy and timeout rules to `curl` (the SOAP handle, or a GET handle). */
@@ -50,8 +68,7 @@ int vsnap__vs_curl_setup(vsnap_vs_client *c, CURL *curl)
 	rc |= curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	rc |= curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
 		(long)(c->connect_timeout_ms ? c->connect_timeout_ms : 30000));
-	rc |= curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-		(long)(c->request_timeout_ms ? c->request_timeout_ms : 300000));
+	rc |= curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, request_timeout(c));
 	if (c->proxy)
 		rc |= curl_easy_setopt(curl, CURLOPT_PROXY, c->proxy);
 	if (c->cafile)
@@ -94,6 +111,9 @@ int vsnap__vs_curl_code_error(vsnap_vs_client *c, int code, const char *detail, 
 		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_NET,
 			"%s: the response from '%s' is larger than %ld MiB; refused", what, c->url,
 			VSNAP_VS_MAX_RESPONSE >> 20);
+	if (code == CURLE_ABORTED_BY_CALLBACK && c->cancel && *c->cancel)
+		return vsnap__error_set(VSNAP_ECANCELLED, VSNAP_ERRCLASS_NET,
+			"%s: cancelled while waiting for '%s'", what, c->url);
 	switch (code) {
 	case CURLE_OPERATION_TIMEDOUT:
 		return vsnap__error_set(VSNAP_ETIMEOUT, VSNAP_ERRCLASS_NET, "%s: '%s' timed out: %s",

@@ -163,6 +163,7 @@ static void ctrl_c_during_a_hung_request(void **state)
 	assert_true(cr_now_ms() - sent < 5000);
 	assert_message(&p, "cancelled");
 	assert_cancel_task_sent();
+	assert_int_equal(fs_count(srv, "Logout"), 1);
 }
 
 static void timeout_cancels_the_task(void **state)
@@ -191,6 +192,7 @@ static void timeout_during_a_hung_request(void **state)
 	assert_true(cr_elapsed_ms(&p) < 5000);
 	assert_message(&p, "timed out");
 	assert_cancel_task_sent();
+	assert_int_equal(fs_count(srv, "Logout"), 1);
 }
 
 int main(void)
