@@ -156,7 +156,7 @@ static int wait_loop(vsnap_vs_client *c, struct wait_state *w, const char *what)
 		if (deadline && left <= 0) {
 			vsnap__vs_task_cancel(c, w->task);
 			return vsnap__error_set(VSNAP_ETIMEOUT, VSNAP_ERRCLASS_ESX,
-				"%s: task '%s' still %s after %u ms; cancelled", what,
+				"%s: timed out: task '%s' still %s after %u ms; cancelled", what,
 				w->task->value, w->state ? w->state : "queued", c->task_timeout_ms);
 		}
 		/* Long poll, short enough to notice the cancel flag and the deadline. */
