@@ -225,10 +225,23 @@ void cli_progress_done(void)
 }
 
 static vsnap_conn *volatile interrupt_conn;
+static volatile sig_atomic_t interrupts;
 
+/*
+ * The first Ctrl-C asks the library to stop (it cancels the ESX task and logs out, and the
+ * command reports it); a second one, when that takes too long, quits at once.
+ */
 static void on_interrupt(int sig)
 {
-	(void)sig;
+	static const char msg[] = "\nvsnap: interrupted again: quitting without waiting for "
+		"the cancel (the task may still run on the host)\n";
+
+	if (interrupts++) {
+		ssize_t ignored = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+
+		(void)ignored;
+		_exit(128 + sig);
+	}
 	if (interrupt_conn)
 		vsnap_conn_cancel(interrupt_conn);
 }

@@ -44,6 +44,14 @@ static const fs_rule hung[] = {
 	{ "DestroyPropertyFilter", 0, FS_REPLY, 0, ct_destroy_filter_reply, 0, 0 },
 };
 
+/* The task never ends and the server never answers the CancelTask either. */
+static const fs_rule deaf[] = {
+	{ "CreateSnapshot_Task", 0, FS_REPLY, 0, ct_create_snapshot_reply, 0, 0 },
+	{ "CreateFilter", 0, FS_REPLY, 0, ct_create_filter_reply, 0, 0 },
+	{ "WaitForUpdatesEx", 0, FS_REPLY, 0, running, 0, 0 },
+	{ "CancelTask", 0, FS_STALL, 0, NULL, 0, 0 },
+};
+
 static int setup(void **state)
 {
 	(void)state;
@@ -166,6 +174,30 @@ static void ctrl_c_during_a_hung_request(void **state)
 	assert_int_equal(fs_count(srv, "Logout"), 1);
 }
 
+static void second_ctrl_c_quits_at_once(void **state)
+{
+	cr_proc p;
+	long long sent;
+
+	(void)state;
+	start_front(deaf, sizeof(deaf) / sizeof(deaf[0]));
+	start_create(&p, NULL);
+	wait_for_op(&p, "WaitForUpdatesEx", 3);
+	cr_signal(&p, SIGINT);
+	/* the CLI now waits for the unanswered CancelTask: the user presses Ctrl-C again */
+	wait_for_op(&p, "CancelTask", 1);
+	usleep(200000);
+	assert_int_equal(p.status, -1);
+	sent = cr_now_ms();
+	cr_signal(&p, SIGINT);
+	assert_int_not_equal(cr_wait(&p, 15000), -1);
+	printf("second SIGINT -> exit %d in %lld ms; stderr: %s", p.status, cr_now_ms() - sent,
+		p.err);
+	assert_true(cr_now_ms() - sent < 2000);
+	assert_int_equal(p.status, 128 + SIGINT);
+	assert_non_null(strstr(p.err, "interrupted again"));
+}
+
 static void timeout_cancels_the_task(void **state)
 {
 	cr_proc p;
@@ -200,6 +232,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(ctrl_c_cancels_the_task, front_stop),
 		cmocka_unit_test_teardown(ctrl_c_during_a_hung_request, front_stop),
+		cmocka_unit_test_teardown(second_ctrl_c_quits_at_once, front_stop),
 		cmocka_unit_test_teardown(timeout_cancels_the_task, front_stop),
 		cmocka_unit_test_teardown(timeout_during_a_hung_request, front_stop),
 	};
