@@ -98,6 +98,19 @@ int vsnap__vs_curl_setup(vsnap_vs_client *c, CURL *curl)
 	return 0;
 }
 
+/* The proxy URL for messages: "scheme://host:port", without any user:password@ in it. */
+static void proxy_shown(const char *proxy, char *out, size_t size)
+{
+	const char *host = strstr(proxy, "://"), *at;
+
+	host = host ? host + 3 : proxy;
+	at = strchr(host, '@');
+	if (at && at < host + strcspn(host, "/"))
+		snprintf(out, size, "%.*s%s", (int)(host - proxy), proxy, at + 1);
+	else
+		snprintf(out, size, "%s", proxy);
+}
+
 /* Maps a CURLcode to a vsnap error about `what`. */
 int vsnap__vs_curl_code_error(vsnap_vs_client *c, int code, const char *detail, const char *what)
 {
@@ -111,6 +124,25 @@ int vsnap__vs_curl_code_error(vsnap_vs_client *c, int code, const char *detail, 
 		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_NET,
 			"%s: the response from '%s' is larger than %ld MiB; refused", what, c->url,
 			VSNAP_VS_MAX_RESPONSE >> 20);
+	if (c->proxy && *c->proxy) {
+		long tunnel = 0;
+		char proxy[512];
+
+		proxy_shown(c->proxy, proxy, sizeof(proxy));
+
+		/*
+		 * Through a proxy, libcurl connects to the proxy only: a failed connect is the
+		 * proxy's. A refused CONNECT leaves the proxy's HTTP status on the (SOAP) handle.
+		 */
+		if (code == CURLE_COULDNT_RESOLVE_PROXY || code == CURLE_COULDNT_CONNECT)
+			return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_NET,
+				"%s: cannot reach the proxy '%s': %s", what, proxy, msg);
+		if (c->curl && curl_easy_getinfo(c->curl, CURLINFO_HTTP_CONNECTCODE, &tunnel) ==
+		    CURLE_OK && tunnel && tunnel != 200)
+			return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_NET,
+				"%s: the proxy '%s' refused the tunnel to '%s' (HTTP %ld): %s", what,
+				proxy, c->url, tunnel, msg);
+	}
 	if (code == CURLE_ABORTED_BY_CALLBACK && c->cancel && *c->cancel)
 		return vsnap__error_set(VSNAP_ECANCELLED, VSNAP_ERRCLASS_NET,
 			"%s: cancelled while waiting for '%s'", what, c->url);
