@@ -255,6 +255,14 @@ int cli_connect(cli_ctx *ctx)
 	vsnap_conn_options_init(&opts, VSNAP_CONN_OPTIONS_VERSION);
 	opts.auth_file = ctx->auth_file;
 	opts.timeout_ms = ctx->timeout_ms;
+	/*
+	 * "Give up after SECONDS" holds while connecting too: a host that takes the TCP
+	 * connection but never finishes the TLS handshake would else keep us for the library's
+	 * 30 s connect timeout (libcurl's connect timeout covers the handshake). A longer
+	 * --timeout keeps that default: no point waiting minutes for a handshake.
+	 */
+	if (ctx->timeout_ms && ctx->timeout_ms < 30000)
+		opts.connect_timeout_ms = ctx->timeout_ms;
 	opts.record_dir = ctx->record_dir;
 	opts.replay_dir = ctx->replay_dir;
 	/* --debug: the driver's request log (secrets redacted) goes to stderr. */
