@@ -15,6 +15,7 @@ int cli_fail(const char *what)
 {
 	const vsnap_error *e = vsnap_error_last();
 
+	cli_progress_done();   /* the error starts a line of its own, not the bar's */
 	if (what)
 		fprintf(stderr, "error: %s: %s\n", what, e->message);
 	else

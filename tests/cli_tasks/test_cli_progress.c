@@ -4,7 +4,8 @@
  * running 30%, running 70%); the fourth goes to the simulator, whose task has long succeeded.
  * `vsnap snapshot-create-as` then runs on a pseudo-terminal (the bar must show 0, 30, 70 and
  * 100% in that order) and with stderr on a pipe (nothing but the result line), and with -q on
- * a terminal (no bar either).
+ * a terminal (no bar either). A power operation (destroy) shows the same bar, and its result
+ * line comes on a line of its own.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdarg.h>
@@ -118,6 +119,28 @@ static void bar_on_terminal(void **state)
 	}
 }
 
+static void power_op_on_terminal(void **state)
+{
+	char uri[256];
+	const char *args[] = { "-c", ct_esx_uri(uri, sizeof(uri), fs_url(srv)), "destroy",
+		"ha-host_VM1", NULL };
+	cr_proc p;
+	size_t at;
+
+	(void)state;
+	assert_int_equal(cr_start(&p, 1, args), 0);
+	assert_int_equal(cr_wait(&p, 30000), 0);
+	assert_int_equal(fs_count(srv, "WaitForUpdatesEx"), 4);
+	printf("terminal output:\n%s\n", p.out);
+	at = find_after(p.out, 0, "]  70%");
+	at = find_after(p.out, at, "] 100%");
+	/* the bar's line is ended before the result is printed, and only once */
+	at = find_after(p.out, at, "\n");
+	if (strncmp(p.out + at + 1, "Domain 'ha-host_VM1' destroyed\r\n", 33) ||
+	    p.out[at + 1 + 33] != '\0')
+		fail_msg("the result should be alone on the line after the bar:\n%s", p.out);
+}
+
 static void quiet_without_terminal(void **state)
 {
 	cr_proc p;
@@ -144,6 +167,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(bar_on_terminal, front, front_stop),
+		cmocka_unit_test_setup_teardown(power_op_on_terminal, front, front_stop),
 		cmocka_unit_test_setup_teardown(quiet_without_terminal, front, front_stop),
 		cmocka_unit_test_setup_teardown(quiet_option_on_terminal, front, front_stop),
 	};
