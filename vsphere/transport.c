@@ -48,9 +48,18 @@ static int on_progress(void *client, curl_off_t dltotal, curl_off_t dlnow, curl_
 	return 1;
 }
 
+/*
+ * The limit of one exchange. Without an explicit request timeout, a task limit caps it too: a
+ * server that takes the request and never answers must not hold a caller who asked to give up
+ * after 2 s for the 300 s default.
+ */
 static long request_timeout(const vsnap_vs_client *c)
 {
-	return (long)(c->request_timeout_ms ? c->request_timeout_ms : 300000);
+	if (c->request_timeout_ms)
+		return (long)c->request_timeout_ms;
+	if (c->task_timeout_ms && c->task_timeout_ms < 300000)
+		return (long)c->task_timeout_ms;
+	return 300000;
 }
 
 void vsnap__vs_transport_limit(vsnap_vs_client *c, unsigned int ms)

@@ -6,6 +6,7 @@
  *  - on SIGINT (Ctrl-C): send CancelTask for CT_TASK, exit 1 within 5 s and say the operation
  *    was cancelled, naming the VM and the snapshot;
  *  - with --timeout 1: the same, saying it timed out.
+ * A domain lookup the server never answers is bounded by --timeout and by Ctrl-C as well.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <signal.h>
@@ -50,6 +51,11 @@ static const fs_rule deaf[] = {
 	{ "CreateFilter", 0, FS_REPLY, 0, ct_create_filter_reply, 0, 0 },
 	{ "WaitForUpdatesEx", 0, FS_REPLY, 0, running, 0, 0 },
 	{ "CancelTask", 0, FS_STALL, 0, NULL, 0, 0 },
+};
+
+/* The domain lookup is never answered (the host took the request and hangs). */
+static const fs_rule mute[] = {
+	{ "RetrievePropertiesEx", 0, FS_STALL, 0, NULL, 0, 0 },
 };
 
 static int setup(void **state)
@@ -227,6 +233,55 @@ static void timeout_during_a_hung_request(void **state)
 	assert_int_equal(fs_count(srv, "Logout"), 1);
 }
 
+/* Starts `vsnap [--timeout T] domstate VM` on pipes. */
+static void start_domstate(cr_proc *p, const char *timeout)
+{
+	static char uri[256];
+	const char *args[] = { timeout ? "--timeout" : "-c", timeout ? timeout : uri,
+		"-c", uri, "domstate", CT_VM, NULL };
+
+	ct_esx_uri(uri, sizeof(uri), fs_url(srv));
+	assert_int_equal(cr_start(p, 0, timeout ? args : args + 2), 0);
+}
+
+static void timeout_bounds_a_hung_lookup(void **state)
+{
+	cr_proc p;
+
+	(void)state;
+	start_front(mute, sizeof(mute) / sizeof(mute[0]));
+	start_domstate(&p, "2");
+	assert_int_not_equal(cr_wait(&p, 15000), -1);
+	printf("exit %d after %lld ms; stderr: %s", p.status, cr_elapsed_ms(&p), p.err);
+	assert_int_equal(p.status, 1);
+	assert_true(cr_elapsed_ms(&p) < 5000);
+	if (!strcasestr(p.err, "timed out") || !strstr(p.err, CT_VM))
+		fail_msg("the error should say 'timed out' and name %s: %s", CT_VM, p.err);
+	assert_int_equal(fs_count(srv, "Logout"), 1);
+}
+
+static void ctrl_c_during_a_hung_lookup(void **state)
+{
+	cr_proc p;
+	long long sent;
+
+	(void)state;
+	start_front(mute, sizeof(mute) / sizeof(mute[0]));
+	start_domstate(&p, NULL);
+	wait_for_op(&p, "RetrievePropertiesEx", 1);
+	usleep(300000);
+	sent = cr_now_ms();
+	cr_signal(&p, SIGINT);
+	assert_int_not_equal(cr_wait(&p, 15000), -1);
+	printf("SIGINT in a hung lookup -> exit %d in %lld ms; stderr: %s", p.status,
+		cr_now_ms() - sent, p.err);
+	assert_int_equal(p.status, 1);
+	assert_true(cr_now_ms() - sent < 5000);
+	if (!strcasestr(p.err, "cancelled") || !strstr(p.err, CT_VM))
+		fail_msg("the error should say 'cancelled' and name %s: %s", CT_VM, p.err);
+	assert_int_equal(fs_count(srv, "Logout"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +290,8 @@ int main(void)
 		cmocka_unit_test_teardown(second_ctrl_c_quits_at_once, front_stop),
 		cmocka_unit_test_teardown(timeout_cancels_the_task, front_stop),
 		cmocka_unit_test_teardown(timeout_during_a_hung_request, front_stop),
+		cmocka_unit_test_teardown(timeout_bounds_a_hung_lookup, front_stop),
+		cmocka_unit_test_teardown(ctrl_c_during_a_hung_lookup, front_stop),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
