@@ -87,8 +87,9 @@ static void run_create(cr_proc *p, int tty, const char *flag, const char *name)
 	args[n] = NULL;
 	assert_int_equal(cr_start(p, tty, args), 0);
 	assert_int_equal(cr_wait(p, 30000), 0);
-	/* the scripted path ran: three scripted updates and the simulator's final one */
-	assert_int_equal(fs_count(srv, "WaitForUpdatesEx"), 4);
+	/* the scripted path ran: three scripted updates, then the simulator's (its task is
+	 * normally done by then; a slow one may take one more poll) */
+	assert_true(fs_count(srv, "WaitForUpdatesEx") >= 4);
 }
 
 static void bar_on_terminal(void **state)
@@ -130,7 +131,7 @@ static void power_op_on_terminal(void **state)
 	(void)state;
 	assert_int_equal(cr_start(&p, 1, args), 0);
 	assert_int_equal(cr_wait(&p, 30000), 0);
-	assert_int_equal(fs_count(srv, "WaitForUpdatesEx"), 4);
+	assert_true(fs_count(srv, "WaitForUpdatesEx") >= 4);
 	printf("terminal output:\n%s\n", p.out);
 	at = find_after(p.out, 0, "]  70%");
 	at = find_after(p.out, at, "] 100%");
