@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@ int cli_fail(const char *what)
 {
 	const vsnap_error *e = vsnap_error_last();
 
+	cli_progress_done();   /* the error starts a line of its own, not the bar's */
 	if (what)
 		fprintf(stderr, "error: %s: %s\n", what, e->message);
 	else
@@ -187,17 +189,31 @@ static int prompt_password(char *buf, size_t size, const char *user, const char 
 
 static int progress_shown;
 
-/* A one-line bar on stderr when it is a terminal. */
+/*
+ * A one-line bar on stderr when it is a terminal: "[####......]  30% <what>". The bar comes
+ * first so that it stays whole; the label (the library's description of the operation) is cut
+ * to the terminal's width, because a wrapped line cannot be redrawn with a carriage return.
+ */
 static void show_progress(int percent, const char *what, void *payload)
 {
+	struct winsize ws;
+	int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
+	int room = cols - 1 - (1 + 30 + 1 + 5 + 1);
+
 	(void)payload;
 	if (percent < 0)
 		percent = 0;
+	if (percent > 100)
+		percent = 100;
 	int filled = percent * 30 / 100;
-	fprintf(stderr, "\r%-24.24s [", what ? what : "task");
+	fputs("\r[", stderr);
 	for (int i = 0; i < 30; i++)
 		fputc(i < filled ? '#' : '.', stderr);
 	fprintf(stderr, "] %3d%%", percent);
+	if (room > 0)
+		fprintf(stderr, " %.*s", room, what ? what : "task");
+	/* erase what a longer label of an earlier task left on the line */
+	fputs("\033[K", stderr);
 	fflush(stderr);
 	progress_shown = 1;
 }
@@ -210,10 +226,23 @@ void cli_progress_done(void)
 }
 
 static vsnap_conn *volatile interrupt_conn;
+static volatile sig_atomic_t interrupts;
 
+/*
+ * The first Ctrl-C asks the library to stop (it cancels the ESX task and logs out, and the
+ * command reports it); a second one, when that takes too long, quits at once.
+ */
 static void on_interrupt(int sig)
 {
-	(void)sig;
+	static const char msg[] = "\nvsnap: interrupted again: quitting without waiting for "
+		"the cancel (the task may still run on the host)\n";
+
+	if (interrupts++) {
+		ssize_t ignored = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+
+		(void)ignored;
+		_exit(128 + sig);
+	}
 	if (interrupt_conn)
 		vsnap_conn_cancel(interrupt_conn);
 }
@@ -227,6 +256,14 @@ int cli_connect(cli_ctx *ctx)
 	vsnap_conn_options_init(&opts, VSNAP_CONN_OPTIONS_VERSION);
 	opts.auth_file = ctx->auth_file;
 	opts.timeout_ms = ctx->timeout_ms;
+	/*
+	 * "Give up after SECONDS" holds while connecting too: a host that takes the TCP
+	 * connection but never finishes the TLS handshake would else keep us for the library's
+	 * 30 s connect timeout (libcurl's connect timeout covers the handshake). A longer
+	 * --timeout keeps that default: no point waiting minutes for a handshake.
+	 */
+	if (ctx->timeout_ms && ctx->timeout_ms < 30000)
+		opts.connect_timeout_ms = ctx->timeout_ms;
 	opts.record_dir = ctx->record_dir;
 	opts.replay_dir = ctx->replay_dir;
 	/* --debug: the driver's request log (secrets redacted) goes to stderr. */

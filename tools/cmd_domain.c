@@ -203,6 +203,7 @@ static int power(cli_ctx *ctx, int argc, char **argv, power_fn fn, const char *d
 	if ((rc = one_domain(&dom, ctx, argc, argv, NULL, 0)))
 		return rc;
 	rc = fn(dom, 0);
+	cli_progress_done();
 	if (rc == 0 && !ctx->quiet)
 		printf("Domain '%s' %s\n", vsnap_domain_name(dom), done);
 	vsnap_domain_free(dom);

@@ -113,6 +113,11 @@ int vsnap__vs_exchange_end(vsnap_vs_client *c);
 /* The CURLcode-like failure of the last transfer as a vsnap error (NETWORK/TIMEOUT/CERT). */
 int vsnap__vs_transport_error(vsnap_vs_client *c, const char *what);
 void vsnap__vs_log(vsnap_vs_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Caps the next exchanges at `ms` (never above the request timeout); 0 restores the request
+ * timeout. The task wait uses it so that a long poll cannot outlive the task deadline.
+ */
+void vsnap__vs_transport_limit(vsnap_vs_client *c, unsigned int ms);
 /* Applies TLS, proxy and timeout options to a curl handle (also the GET one). */
 int vsnap__vs_curl_setup(vsnap_vs_client *c, CURL *curl);
 int vsnap__vs_curl_code_error(vsnap_vs_client *c, int code, const char *detail, const char *what);

@@ -64,12 +64,17 @@ static int call_logout(vsnap_vs_client *c, void *arg)
 
 int vsnap__vs_logout(vsnap_vs_client *c)
 {
+	volatile int *cancel;
 	int rc;
 
 	if (!c || !c->logged_in)
 		return 0;
+	cancel = c->cancel;
 	c->logged_in = 0;    /* an expired session needs no re-login just to log out */
+	/* Logout goes out after a cancel too: else every Ctrl-C leaves a session on the host. */
+	c->cancel = NULL;
 	rc = vsnap__vs_invoke(c, "Logout", c->url, call_logout, NULL, 0);
+	c->cancel = cancel;
 	free(c->session_key);
 	c->session_key = NULL;
 	return rc;

@@ -156,7 +156,7 @@ static int wait_loop(vsnap_vs_client *c, struct wait_state *w, const char *what)
 		if (deadline && left <= 0) {
 			vsnap__vs_task_cancel(c, w->task);
 			return vsnap__error_set(VSNAP_ETIMEOUT, VSNAP_ERRCLASS_ESX,
-				"%s: task '%s' still %s after %u ms; cancelled", what,
+				"%s: timed out: task '%s' still %s after %u ms; cancelled", what,
 				w->task->value, w->state ? w->state : "queued", c->task_timeout_ms);
 		}
 		/* Long poll, short enough to notice the cancel flag and the deadline. */
@@ -170,14 +170,23 @@ static int wait_loop(vsnap_vs_client *c, struct wait_state *w, const char *what)
 			w->max_wait = (int)(c->request_timeout_ms / 2000);
 		if (w->max_wait < 1)
 			w->max_wait = 1;
+		/* A server that holds the long poll past maxWaitSeconds must not hold us too. */
+		if (deadline)
+			vsnap__vs_transport_limit(c, (unsigned int)left + 2000);
 		rc = vsnap__vs_invoke(c, "WaitForUpdatesEx", what, call_wait, w,
 			VSNAP_VS_CALL_READ | VSNAP_VS_CALL_SESSION_STATE);
+		if (deadline)
+			vsnap__vs_transport_limit(c, 0);
 		/* The session expired and we logged in again: the filter died with the old one. */
 		if (rc == 1) {
 			vsnap__vs_log(c, "%s: new session, watching task '%s' again", what,
 				w->task->value);
 			rc = create_filter(c, w, what);
 		}
+		/* The poll was cut short by the cancel flag or the deadline, and the task still
+		 * runs: go round once more to cancel it. */
+		if (rc < 0 && ((c->cancel && *c->cancel) || (deadline && now_ms() >= deadline)))
+			continue;
 		if (rc < 0)
 			return rc;
 		if (c->progress_cb && w->state && w->progress != last_progress &&

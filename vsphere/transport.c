@@ -27,7 +27,11 @@ void vsnap__vs_log(vsnap_vs_client *c, const char *fmt, ...)
 	c->log_cb(line, c->log_payload);
 }
 
-/* Aborts a transfer (chunked, or lying about its length) once it outgrows the cap. */
+/*
+ * Aborts a transfer (chunked, or lying about its length) once it outgrows the cap, and one
+ * under way when the cancel flag is raised: a hung server must not hold a Ctrl-C until the
+ * request timeout. libcurl calls this at least once a second even while no byte moves.
+ */
 static int on_progress(void *client, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 	curl_off_t ulnow)
 {
@@ -36,10 +40,33 @@ static int on_progress(void *client, curl_off_t dltotal, curl_off_t dlnow, curl_
 	(void)dltotal;
 	(void)ultotal;
 	(void)ulnow;
+	if (c->cancel && *c->cancel)
+		return 1;
 	if (dlnow <= VSNAP_VS_MAX_RESPONSE)
 		return 0;
 	c->x.too_large = 1;
 	return 1;
+}
+
+/*
+ * The limit of one exchange. Without an explicit request timeout, a task limit caps it too: a
+ * server that takes the request and never answers must not hold a caller who asked to give up
+ * after 2 s for the 300 s default.
+ */
+static long request_timeout(const vsnap_vs_client *c)
+{
+	if (c->request_timeout_ms)
+		return (long)c->request_timeout_ms;
+	if (c->task_timeout_ms && c->task_timeout_ms < 300000)
+		return (long)c->task_timeout_ms;
+	return 300000;
+}
+
+void vsnap__vs_transport_limit(vsnap_vs_client *c, unsigned int ms)
+{
+	if (c->curl)
+		curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS,
+			ms && (long)ms < request_timeout(c) ? (long)ms : request_timeout(c));
 }
 
 /* Applies our TLS, proxy and timeout rules to `curl` (the SOAP handle, or a GET handle). */
@@ -50,8 +77,7 @@ int vsnap__vs_curl_setup(vsnap_vs_client *c, CURL *curl)
 	rc |= curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	rc |= curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
 		(long)(c->connect_timeout_ms ? c->connect_timeout_ms : 30000));
-	rc |= curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-		(long)(c->request_timeout_ms ? c->request_timeout_ms : 300000));
+	rc |= curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, request_timeout(c));
 	if (c->proxy)
 		rc |= curl_easy_setopt(curl, CURLOPT_PROXY, c->proxy);
 	if (c->cafile)
@@ -81,6 +107,19 @@ int vsnap__vs_curl_setup(vsnap_vs_client *c, CURL *curl)
 	return 0;
 }
 
+/* The proxy URL for messages: "scheme://host:port", without any user:password@ in it. */
+static void proxy_shown(const char *proxy, char *out, size_t size)
+{
+	const char *host = strstr(proxy, "://"), *at;
+
+	host = host ? host + 3 : proxy;
+	at = strchr(host, '@');
+	if (at && at < host + strcspn(host, "/"))
+		snprintf(out, size, "%.*s%s", (int)(host - proxy), proxy, at + 1);
+	else
+		snprintf(out, size, "%s", proxy);
+}
+
 /* Maps a CURLcode to a vsnap error about `what`. */
 int vsnap__vs_curl_code_error(vsnap_vs_client *c, int code, const char *detail, const char *what)
 {
@@ -94,6 +133,28 @@ int vsnap__vs_curl_code_error(vsnap_vs_client *c, int code, const char *detail, 
 		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_NET,
 			"%s: the response from '%s' is larger than %ld MiB; refused", what, c->url,
 			VSNAP_VS_MAX_RESPONSE >> 20);
+	if (c->proxy && *c->proxy) {
+		long tunnel = 0;
+		char proxy[512];
+
+		proxy_shown(c->proxy, proxy, sizeof(proxy));
+
+		/*
+		 * Through a proxy, libcurl connects to the proxy only: a failed connect is the
+		 * proxy's. A refused CONNECT leaves the proxy's HTTP status on the (SOAP) handle.
+		 */
+		if (code == CURLE_COULDNT_RESOLVE_PROXY || code == CURLE_COULDNT_CONNECT)
+			return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_NET,
+				"%s: cannot reach the proxy '%s': %s", what, proxy, msg);
+		if (c->curl && curl_easy_getinfo(c->curl, CURLINFO_HTTP_CONNECTCODE, &tunnel) ==
+		    CURLE_OK && tunnel && tunnel != 200)
+			return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_NET,
+				"%s: the proxy '%s' refused the tunnel to '%s' (HTTP %ld): %s", what,
+				proxy, c->url, tunnel, msg);
+	}
+	if (code == CURLE_ABORTED_BY_CALLBACK && c->cancel && *c->cancel)
+		return vsnap__error_set(VSNAP_ECANCELLED, VSNAP_ERRCLASS_NET,
+			"%s: cancelled while waiting for '%s'", what, c->url);
 	switch (code) {
 	case CURLE_OPERATION_TIMEDOUT:
 		return vsnap__error_set(VSNAP_ETIMEOUT, VSNAP_ERRCLASS_NET, "%s: '%s' timed out: %s",

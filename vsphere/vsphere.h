@@ -43,7 +43,8 @@ typedef struct {
 	                                 case ignored. A matching pin replaces CA + host checks. */
 	const char *proxy;            /* "http://proxy:3128"; NULL: none (libcurl's env rules) */
 	unsigned int connect_timeout_ms; /* 0: 30 s */
-	unsigned int request_timeout_ms; /* one HTTP exchange; 0: 300 s */
+	unsigned int request_timeout_ms; /* one HTTP exchange; 0: task_timeout_ms if set and
+	                                    shorter, else 300 s */
 	unsigned int task_timeout_ms; /* vsnap__vs_task_wait; 0: no limit */
 	const char *record_dir;       /* record every exchange here (redacted); NULL: off */
 	const char *replay_dir;       /* serve exchanges from here, no network; NULL: off */
