@@ -145,13 +145,26 @@ static int keep_attrs(vsnap_domain_extra *extra, const char *path, const xmlNode
 	return rc;
 }
 
+/*
+ * A kept element is written from a copy in a document of its own: the copy declares on itself
+ * the namespaces its subtree uses (libxml2 adds them when copying out of scope), and only
+ * those, where writing it in place would repeat every declaration in scope.
+ */
 static int keep_element(vsnap_domain_extra *extra, const char *path, const xmlNode *node)
 {
 	vsnap__strbuf buf = VSNAP__STRBUF_INIT;
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr copy = doc ? xmlDocCopyNode((xmlNodePtr)node, doc, 1) : NULL;
 	char *text = NULL;
 	int rc;
 
-	vsnap__snapshot_node_write(&buf, node, 0);
+	if (!copy) {
+		xmlFreeDoc(doc);
+		return vsnap__error_oom();
+	}
+	xmlDocSetRootElement(doc, copy);
+	vsnap__snapshot_node_write(&buf, copy, 0);
+	xmlFreeDoc(doc);
 	if ((rc = vsnap__strbuf_detach(&text, &buf)) < 0)
 		return rc;
 	rc = vsnap__domain_extra_add(extra, path, NULL, text);
