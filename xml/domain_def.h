@@ -264,6 +264,13 @@ void vsnap__domain_extra_copy(vsnap_domain_extra *dst, const vsnap_domain_extra 
 int vsnap__domain_extra_add(vsnap_domain_extra *extra, const char *path, const char *name,
 	const char *value);
 
+/*
+ * Drops kept child elements named `element` under `path` (a disk's "" and "backingStore" once
+ * a backend changed the disk's source), or, with `element` NULL, everything kept under `path`.
+ */
+void vsnap__domain_extra_drop(vsnap_domain_extra *extra, const char *path,
+	const char *element);
+
 /* Clears an address to "absent" (type NULL, every number -1); frees its type. */
 void vsnap__domain_address_clear(vsnap_domain_address *addr);
 

@@ -90,6 +90,36 @@ int vsnap__domain_extra_add(vsnap_domain_extra *extra, const char *path, const c
 	return 0;
 }
 
+/* 1 when the kept element text `text` ("<name ...") is an element named `name`. */
+static int text_is(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+
+	return text[0] == '<' && strncmp(text + 1, name, len) == 0 &&
+		strchr(" \t\n/>", text[1 + len]) && text[1 + len];
+}
+
+void vsnap__domain_extra_drop(vsnap_domain_extra *extra, const char *path,
+	const char *element)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; extra && i < extra->nitems; i++) {
+		vsnap_domain_extra_item *it = &extra->items[i];
+
+		if (strcmp(it->path, path) == 0 &&
+		    (!element || (!it->name && text_is(it->value, element)))) {
+			free(it->path);
+			free(it->name);
+			free(it->value);
+			continue;
+		}
+		extra->items[kept++] = *it;
+	}
+	if (extra)
+		extra->nitems = kept;
+}
+
 /* "prefix:name" or "name". */
 static char *qname(const xmlNs *ns, const xmlChar *name)
 {

@@ -250,6 +250,15 @@ static void test_domain_extra__add_in_code(void **state)
 	assert_non_null(strstr(out, "      <iotune>\n        <total_iops_sec>5</total_iops_sec>\n"
 		"      </iotune>\n    </disk>\n"));
 	assert_non_null(strstr(out, "    <watchdog model='i6300esb' action='reset'/>\n  </devices>"));
+	free(out);
+	/* Dropping: one element by name, then all that is kept of the <driver>. */
+	vsnap__domain_extra_drop(&disk->extra, "", "iotune");
+	vsnap__domain_extra_drop(&disk->extra, "driver", NULL);
+	assert_int_equal(disk->extra.nitems, 0);
+	assert_vsnap_ok(vsnap__domain_def_format(&out, def, 0, 0));
+	assert_null(strstr(out, "iotune"));
+	assert_null(strstr(out, "<driver"));
+	assert_non_null(strstr(out, "<watchdog"));
 	vsnap__domain_def_free(def);
 	free(out);
 }
