@@ -1,7 +1,8 @@
 /*
  * domain_format_dev.c: the <devices> element in libvirt's order (emulator, disks, controllers,
  * file systems, interfaces, serials, parallels, consoles, inputs, graphics, videos,
- * memballoon) with libvirt's attribute order for each device.
+ * memballoon) with libvirt's attribute order for each device; devices the model does not
+ * know (kept aside, domain_def.h) are put between those kinds where libvirt formats them.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "xml/domain_priv.h"

@@ -218,8 +218,9 @@ static void test_domain_extra__nested_indent(void **state)
 	assert_non_null(strstr(out, "\n      <kernel>/boot/vmlinuz</kernel>\n"));
 	assert_non_null(strstr(out, "\n      <rng model='virtio'>\n"
 		"        <backend model='random'>/dev/urandom</backend>\n      </rng>\n"));
-	/* <rng> is formatted where libvirt puts it: after <memballoon>-less devices' end. */
+	/* <rng> stays inside <devices>, <kernel> inside <os>. */
 	assert_true(strstr(out, "<rng") < strstr(out, "</devices>"));
+	assert_true(strstr(out, "<kernel>") < strstr(out, "</os>"));
 	vsnap__domain_def_free(def);
 	free(out);
 }
