@@ -41,6 +41,7 @@ static void *disk_copy(const void *p)
 	vsnap__str_copy(&d->driver_io, s->driver_io, &failed);
 	vsnap__str_copy(&d->driver_discard, s->driver_discard, &failed);
 	vsnap__str_copy(&d->serial, s->serial, &failed);
+	vsnap__domain_extra_copy(&d->extra, &s->extra, &failed);
 	if (failed) {
 		vsnap__domain_disk_free(d);
 		return NULL;
@@ -60,6 +61,7 @@ static void *controller_copy(const void *p)
 	vsnap__str_copy(&d->type, s->type, &failed);
 	vsnap__str_copy(&d->model, s->model, &failed);
 	dup_addr(&d->address, &s->address, &failed);
+	vsnap__domain_extra_copy(&d->extra, &s->extra, &failed);
 	if (failed) {
 		vsnap__domain_controller_free(d);
 		return NULL;
@@ -91,6 +93,7 @@ static void *net_copy(const void *p)
 	vsnap__str_copy(&d->model, s->model, &failed);
 	vsnap__str_copy(&d->vmware_portgroup, s->vmware_portgroup, &failed);
 	dup_addr(&d->address, &s->address, &failed);
+	vsnap__domain_extra_copy(&d->extra, &s->extra, &failed);
 	if (failed) {
 		vsnap__domain_net_free(d);
 		return NULL;
@@ -114,6 +117,7 @@ vsnap_domain_chr_def *vsnap__domain_chr_copy(const vsnap_domain_chr_def *s)
 	vsnap__str_copy(&d->protocol, s->protocol, &failed);
 	vsnap__str_copy(&d->target_type, s->target_type, &failed);
 	dup_addr(&d->address, &s->address, &failed);
+	vsnap__domain_extra_copy(&d->extra, &s->extra, &failed);
 	if (failed) {
 		vsnap__domain_chr_free(d);
 		return NULL;
@@ -132,6 +136,7 @@ static void *video_copy(const void *p)
 	*d = *s;
 	vsnap__str_copy(&d->model, s->model, &failed);
 	dup_addr(&d->address, &s->address, &failed);
+	vsnap__domain_extra_copy(&d->extra, &s->extra, &failed);
 	if (failed) {
 		vsnap__domain_video_free(d);
 		return NULL;
@@ -153,6 +158,7 @@ static void *graphics_copy(const void *p)
 	vsnap__str_copy(&d->passwd, s->passwd, &failed);
 	vsnap__str_copy(&d->listen_type, s->listen_type, &failed);
 	vsnap__str_copy(&d->listen_address, s->listen_address, &failed);
+	vsnap__domain_extra_copy(&d->extra, &s->extra, &failed);
 	if (failed) {
 		vsnap__domain_graphics_free(d);
 		return NULL;
@@ -175,6 +181,7 @@ static void *fs_copy(const void *p)
 	vsnap__str_copy(&d->src_dir, s->src_dir, &failed);
 	vsnap__str_copy(&d->target_dir, s->target_dir, &failed);
 	dup_addr(&d->address, &s->address, &failed);
+	vsnap__domain_extra_copy(&d->extra, &s->extra, &failed);
 	if (failed) {
 		vsnap__domain_fs_free(d);
 		return NULL;
@@ -192,6 +199,7 @@ static void *input_copy(const void *p)
 		return NULL;
 	vsnap__str_copy(&d->type, s->type, &failed);
 	vsnap__str_copy(&d->bus, s->bus, &failed);
+	vsnap__domain_extra_copy(&d->extra, &s->extra, &failed);
 	if (failed) {
 		vsnap__domain_input_free(d);
 		return NULL;
@@ -292,6 +300,7 @@ int vsnap__domain_def_copy(vsnap_domain_def **out, const vsnap_domain_def *s)
 	/* Scalars first; every pointer is then replaced by its copy (or NULL/0 on failure). */
 	*d = *s;
 	copy_strings(d, s, &failed);
+	vsnap__domain_extra_copy(&d->extra, &s->extra, &failed);
 	if (COPY_ARRAY(disks, ndisks, disk_copy, disk_free) < 0)
 		d->ndisks = 0, failed = 1;
 	if (COPY_ARRAY(os_boot_devs, nos_boot_devs, str_copy, free) < 0)

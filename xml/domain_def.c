@@ -136,6 +136,7 @@ void vsnap__domain_disk_free(vsnap_domain_disk_def *disk)
 	free(disk->driver_io);
 	free(disk->driver_discard);
 	free(disk->serial);
+	vsnap__domain_extra_clear(&disk->extra);
 	free(disk);
 }
 
@@ -146,6 +147,7 @@ void vsnap__domain_controller_free(vsnap_domain_controller_def *ctrl)
 	free(ctrl->type);
 	free(ctrl->model);
 	free(ctrl->address.type);
+	vsnap__domain_extra_clear(&ctrl->extra);
 	free(ctrl);
 }
 
@@ -168,6 +170,7 @@ void vsnap__domain_net_free(vsnap_domain_net_def *net)
 	free(net->model);
 	free(net->vmware_portgroup);
 	free(net->address.type);
+	vsnap__domain_extra_clear(&net->extra);
 	free(net);
 }
 
@@ -183,6 +186,7 @@ void vsnap__domain_chr_free(vsnap_domain_chr_def *chr)
 	free(chr->protocol);
 	free(chr->target_type);
 	free(chr->address.type);
+	vsnap__domain_extra_clear(&chr->extra);
 	free(chr);
 }
 
@@ -192,6 +196,7 @@ void vsnap__domain_video_free(vsnap_domain_video_def *video)
 		return;
 	free(video->model);
 	free(video->address.type);
+	vsnap__domain_extra_clear(&video->extra);
 	free(video);
 }
 
@@ -204,6 +209,7 @@ void vsnap__domain_graphics_free(vsnap_domain_graphics_def *gfx)
 	free(gfx->passwd);
 	free(gfx->listen_type);
 	free(gfx->listen_address);
+	vsnap__domain_extra_clear(&gfx->extra);
 	free(gfx);
 }
 
@@ -217,6 +223,7 @@ void vsnap__domain_fs_free(vsnap_domain_fs_def *fs)
 	free(fs->src_dir);
 	free(fs->target_dir);
 	free(fs->address.type);
+	vsnap__domain_extra_clear(&fs->extra);
 	free(fs);
 }
 
@@ -226,6 +233,7 @@ void vsnap__domain_input_free(vsnap_domain_input_def *input)
 		return;
 	free(input->type);
 	free(input->bus);
+	vsnap__domain_extra_clear(&input->extra);
 	free(input);
 }
 
@@ -286,6 +294,7 @@ void vsnap__domain_def_free(vsnap_domain_def *def)
 	free(def->memballoon_model);
 	free(def->vmware_datacenterpath);
 	free(def->vmware_moref);
+	vsnap__domain_extra_clear(&def->extra);
 	free(def);
 }
 

@@ -17,6 +17,40 @@
 /* The namespace of <vmware:...> elements. */
 #define VSNAP_DOMAIN_VMWARE_NS "http://libvirt.org/schemas/domain/vmware/1.0"
 
+/*
+ * What the model does not understand, kept so that parse -> format loses nothing.
+ *
+ * Every element the parser reads (the <domain> itself, <os>, <features>, <cpu>, <clock>,
+ * <devices>, each device and each modelled child of these) is walked against a table of what it
+ * models (xml/domain_spec.c). Attributes and child elements outside that table are kept here,
+ * each under the `path` of the element that held it, relative to the struct owning the list:
+ * "" is the owner's own element (the <domain>, or the device element), "driver" a disk's
+ * <driver>, "os/loader" the domain's <os><loader>, "devices" the <devices> element.
+ *
+ * Formatting puts them back, after the modelled ones:
+ *  - kept attributes after the modelled attributes of the same element (one the formatter
+ *    already wrote, such as a default it fills in, is not repeated);
+ *  - kept child elements at the end of their parent, in document order, re-indented in
+ *    libvirt's style, with the namespace declarations they inherited written on them;
+ *  - two exceptions follow libvirt's element order instead: unknown children of <domain> and
+ *    of <devices> go where libvirt formats an element of that name (<metadata> after
+ *    <description>, <sysinfo> before <os>, <channel> after the consoles, <rng> after
+ *    <memballoon>, ...), in document order among themselves; names libvirt does not know (other
+ *    namespaces such as <qemu:commandline>) go last.
+ * Only the first child of a modelled name is modelled (as the parser reads it): a second
+ * <source> of a udp <serial> or a second <memballoon> is kept whole. Comments and processing
+ * instructions are not kept (libvirt drops them too).
+ */
+typedef struct {
+	char *path;    /* element path relative to the owner ("" the owner itself) */
+	char *name;    /* attribute: its qualified name ("xmlns:p" for a declaration); NULL: element */
+	char *value;   /* attribute value, or the element's XML text (stand-alone, no indentation) */
+} vsnap_domain_extra_item;
+
+typedef struct {
+	vsnap_domain_extra_item *items; size_t nitems;
+} vsnap_domain_extra;
+
 typedef struct { /* <address> of any kind */
 	char *type;    /* "drive", "pci", ...; NULL: no <address> */
 	int controller, bus, target, unit;   /* drive (bus is also pci's bus); -1 absent */
@@ -41,6 +75,7 @@ typedef struct {
 	char *driver_io;           /* <driver io=> or NULL */
 	char *driver_discard;      /* <driver discard=> or NULL */
 	char *serial;              /* <serial> text or NULL */
+	vsnap_domain_extra extra;   /* what the model does not understand (above) */
 } vsnap_domain_disk_def;
 
 typedef struct {
@@ -48,6 +83,7 @@ typedef struct {
 	int index;           /* -1 absent */
 	char *model;         /* "lsilogic", "buslogic", "lsisas1068", "vmpvscsi", "virtio-scsi" or NULL */
 	vsnap_domain_address address;
+	vsnap_domain_extra extra;   /* what the model does not understand (above) */
 } vsnap_domain_controller_def;
 
 typedef struct {
@@ -65,6 +101,7 @@ typedef struct {
 	char *model;         /* <model type=> "e1000", "vmxnet3", "virtio" or NULL */
 	char *vmware_portgroup;   /* (reserved; not formatted by libvirt) */
 	vsnap_domain_address address;
+	vsnap_domain_extra extra;   /* what the model does not understand (above) */
 } vsnap_domain_net_def;
 
 /* A character device: <serial>, <parallel>, <console>. */
@@ -78,6 +115,7 @@ typedef struct {
 	char *target_type;   /* <target type=> ("serial" for a console, "isa-serial"...) or NULL */
 	int target_port;     /* <target port=>; -1 absent */
 	vsnap_domain_address address;
+	vsnap_domain_extra extra;   /* what the model does not understand (above) */
 } vsnap_domain_chr_def;
 
 typedef struct {
@@ -86,6 +124,7 @@ typedef struct {
 	int heads;           /* -1 absent */
 	int primary;         /* 1: primary='yes' */
 	vsnap_domain_address address;
+	vsnap_domain_extra extra;   /* what the model does not understand (above) */
 } vsnap_domain_video_def;
 
 typedef struct {
@@ -95,6 +134,7 @@ typedef struct {
 	char *keymap, *passwd;
 	char *listen_type;   /* <listen type=> "address", "network", "none" or NULL */
 	char *listen_address;/* <listen address=> and graphics' listen= attribute */
+	vsnap_domain_extra extra;   /* what the model does not understand (above) */
 } vsnap_domain_graphics_def;
 
 typedef struct {
@@ -105,11 +145,13 @@ typedef struct {
 	char *target_dir;    /* <target dir=> */
 	int readonly;        /* <readonly/> */
 	vsnap_domain_address address;
+	vsnap_domain_extra extra;   /* what the model does not understand (above) */
 } vsnap_domain_fs_def;
 
 typedef struct {
 	char *type;          /* "tablet", "mouse", "keyboard" */
 	char *bus;           /* "usb", "ps2", "virtio" or NULL */
+	vsnap_domain_extra extra;   /* what the model does not understand (above) */
 } vsnap_domain_input_def;
 
 typedef struct vsnap_domain_def {
@@ -163,6 +205,9 @@ typedef struct vsnap_domain_def {
 	/* vmware namespace */
 	char *vmware_datacenterpath;       /* <vmware:datacenterpath> or NULL */
 	char *vmware_moref;                /* <vmware:moref> or NULL */
+	/* What the model does not understand: unknown top-level elements, unknown devices (path
+	 * "devices"), and unknown parts of <os>, <cpu>, <clock>, <features>... (above). */
+	vsnap_domain_extra extra;
 } vsnap_domain_def;
 
 /* Flags of vsnap__domain_def_format(). */
@@ -204,6 +249,27 @@ void vsnap__domain_input_free(vsnap_domain_input_def *input);
  * VSNAP_ENOMEM on failure (item is not freed).
  */
 int vsnap__domain_def_add(void ***array, size_t *count, void *item);
+
+/* Frees every kept item and empties the list. */
+void vsnap__domain_extra_clear(vsnap_domain_extra *extra);
+/* *dst = deep copy of *src (dst's previous content is not freed); sets *failed on failure,
+ * leaving *dst empty. */
+void vsnap__domain_extra_copy(vsnap_domain_extra *dst, const vsnap_domain_extra *src,
+	int *failed);
+/*
+ * Keeps an attribute (`name` non-NULL) or a child element (`name` NULL, `value` its XML text)
+ * under `path`. An element text is checked to be one well-formed element. 0, VSNAP_ENOMEM or
+ * VSNAP_EINVALID.
+ */
+int vsnap__domain_extra_add(vsnap_domain_extra *extra, const char *path, const char *name,
+	const char *value);
+
+/*
+ * Drops kept child elements named `element` under `path` (a disk's "" and "backingStore" once
+ * a backend changed the disk's source), or, with `element` NULL, everything kept under `path`.
+ */
+void vsnap__domain_extra_drop(vsnap_domain_extra *extra, const char *path,
+	const char *element);
 
 /* Clears an address to "absent" (type NULL, every number -1); frees its type. */
 void vsnap__domain_address_clear(vsnap_domain_address *addr);

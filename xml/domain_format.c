@@ -6,6 +6,8 @@
  */
 #include "xml/domain_def.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,42 +22,77 @@ const char *const vsnap__domain_feature_names[] = {
 	"ras", "ps2", "aia", NULL
 };
 
-static void format_memory_element(vsnap__xmlbuf *buf, const char *name,
-	unsigned long long kib)
+/* A modelled text element of <domain> (path = its name) with its kept attributes. */
+static void text_element(vsnap__xmlbuf *buf, const vsnap_domain_def *def, const char *path,
+	const char *text)
 {
-	vsnap__xmlbuf_line(buf, "<%s unit='KiB'>%llu</%s>", name, kib, name);
+	const char *name = strrchr(path, '/');
+
+	vsnap__domain_extra_text_element(buf, name ? name + 1 : path, NULL, text, &def->extra,
+		path);
+}
+
+/* Unknown children of <domain> that libvirt puts between ranks [from, to). */
+static void kept(vsnap__xmlbuf *buf, const vsnap_domain_def *def, const char *from,
+	const char *to)
+{
+	vsnap__domain_extra_children_ranked(buf, &def->extra, "", 1,
+		from ? vsnap__domain_extra_rank(from, 1) : -1,
+		to ? vsnap__domain_extra_rank(to, 1) : INT_MAX);
+}
+
+static void format_memory_element(vsnap__xmlbuf *buf, const vsnap_domain_def *def,
+	const char *path, unsigned long long kib)
+{
+	vsnap__xmlbuf attrs;
+	char text[32];
+
+	vsnap__xmlbuf_init(&attrs, 0);
+	vsnap__xmlbuf_attr(&attrs, "unit", "KiB");
+	snprintf(text, sizeof(text), "%llu", kib);
+	vsnap__domain_extra_text_element(buf, strrchr(path, '/') ? strrchr(path, '/') + 1 : path,
+		&attrs, text, &def->extra, path);
 }
 
 static void format_identity(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 {
-	vsnap__xmlbuf_text_element(buf, "name", NULL, def->name);
-	vsnap__xmlbuf_text_element(buf, "uuid", NULL, def->uuid);
+	text_element(buf, def, "name", def->name);
+	text_element(buf, def, "uuid", def->uuid);
 	if (def->genid && !def->genid[0])
-		vsnap__xmlbuf_line(buf, "<genid/>");
+		vsnap__domain_extra_element(buf, "genid", NULL, NULL, &def->extra, "genid");
 	else
-		vsnap__xmlbuf_text_element(buf, "genid", NULL, def->genid);
-	vsnap__xmlbuf_text_element(buf, "title", NULL, def->title);
-	vsnap__xmlbuf_text_element(buf, "description", NULL, def->description);
+		text_element(buf, def, "genid", def->genid);
+	text_element(buf, def, "title", def->title);
+	text_element(buf, def, "description", def->description);
 }
 
 static void format_memory(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 {
 	vsnap__xmlbuf child;
 
-	if (def->max_memory_kib)
-		vsnap__xmlbuf_line(buf, "<maxMemory slots='%u' unit='KiB'>%llu</maxMemory>",
-			def->max_memory_slots, def->max_memory_kib);
-	format_memory_element(buf, "memory", def->memory_kib);
-	format_memory_element(buf, "currentMemory",
+	if (def->max_memory_kib) {
+		vsnap__xmlbuf attrs;
+		char text[32];
+
+		vsnap__xmlbuf_init(&attrs, 0);
+		vsnap__xmlbuf_attr_ull(&attrs, "slots", def->max_memory_slots);
+		vsnap__xmlbuf_attr(&attrs, "unit", "KiB");
+		snprintf(text, sizeof(text), "%llu", def->max_memory_kib);
+		vsnap__domain_extra_text_element(buf, "maxMemory", &attrs, text, &def->extra,
+			"maxMemory");
+	}
+	format_memory_element(buf, def, "memory", def->memory_kib);
+	format_memory_element(buf, def, "currentMemory",
 		def->current_memory_kib ? def->current_memory_kib : def->memory_kib);
+	kept(buf, def, "maxMemory", "memtune");
 	vsnap__xmlbuf_init_child(&child, buf);
 	if (def->hard_limit_kib)
-		format_memory_element(&child, "hard_limit", def->hard_limit_kib);
+		format_memory_element(&child, def, "memtune/hard_limit", def->hard_limit_kib);
 	if (def->soft_limit_kib)
-		format_memory_element(&child, "soft_limit", def->soft_limit_kib);
+		format_memory_element(&child, def, "memtune/soft_limit", def->soft_limit_kib);
 	if (def->min_guarantee_kib)
-		format_memory_element(&child, "min_guarantee", def->min_guarantee_kib);
-	vsnap__xmlbuf_element(buf, "memtune", NULL, &child);
+		format_memory_element(&child, def, "memtune/min_guarantee", def->min_guarantee_kib);
+	vsnap__domain_extra_element(buf, "memtune", NULL, &child, &def->extra, "memtune");
 }
 
 static void format_vcpus(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
@@ -67,14 +104,22 @@ static void format_vcpus(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 	vsnap__xmlbuf_attr(&attrs, "cpuset", def->vcpu_cpuset);
 	if (def->vcpus_current && def->vcpus_current != def->vcpus)
 		vsnap__xmlbuf_attr_ull(&attrs, "current", def->vcpus_current);
+	vsnap__domain_extra_attrs(&attrs, &def->extra, "vcpu");
 	vsnap__xmlbuf_line(buf, "<vcpu%s>%u</vcpu>", vsnap__xmlbuf_cstr(&attrs),
 		def->vcpus ? def->vcpus : 1);
 	vsnap__xmlbuf_adopt_failure(buf, &attrs);
 	vsnap__xmlbuf_clear(&attrs);
+	kept(buf, def, "vcpu", "cputune");
 	vsnap__xmlbuf_init_child(&child, buf);
-	if (def->cputune_shares >= 0)
-		vsnap__xmlbuf_line(&child, "<shares>%lld</shares>", def->cputune_shares);
-	vsnap__xmlbuf_element(buf, "cputune", NULL, &child);
+	if (def->cputune_shares >= 0) {
+		char text[32];
+
+		snprintf(text, sizeof(text), "%lld", def->cputune_shares);
+		text_element(&child, def, "cputune/shares", text);
+	} else {
+		text_element(&child, def, "cputune/shares", NULL);
+	}
+	vsnap__domain_extra_element(buf, "cputune", NULL, &child, &def->extra, "cputune");
 }
 
 static void format_os_loader(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
@@ -87,11 +132,13 @@ static void format_os_loader(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 	if (def->os_loader_secure >= 0)
 		vsnap__xmlbuf_attr(&attrs, "secure", def->os_loader_secure ? "yes" : "no");
 	vsnap__xmlbuf_attr(&attrs, "type", def->os_loader_type);
-	vsnap__xmlbuf_text_element_attrs(buf, "loader", &attrs, def->os_loader);
+	vsnap__domain_extra_text_element(buf, "loader", &attrs, def->os_loader, &def->extra,
+		"os/loader");
 
 	vsnap__xmlbuf_init(&attrs, 0);
 	vsnap__xmlbuf_attr(&attrs, "template", def->os_nvram_template);
-	vsnap__xmlbuf_text_element_attrs(buf, "nvram", &attrs, def->os_nvram);
+	vsnap__domain_extra_text_element(buf, "nvram", &attrs, def->os_nvram, &def->extra,
+		"os/nvram");
 }
 
 static void format_os(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
@@ -107,8 +154,8 @@ static void format_os(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 		vsnap__xmlbuf_init(&tattrs, 0);
 		vsnap__xmlbuf_attr(&tattrs, "arch", def->os_arch);
 		vsnap__xmlbuf_attr(&tattrs, "machine", def->os_machine);
-		vsnap__xmlbuf_text_element_attrs(&child, "type", &tattrs,
-			def->os_type ? def->os_type : "hvm");
+		vsnap__domain_extra_text_element(&child, "type", &tattrs,
+			def->os_type ? def->os_type : "hvm", &def->extra, "os/type");
 	}
 	format_os_loader(&child, def);
 	for (size_t i = 0; i < def->nos_boot_devs; i++) {
@@ -116,18 +163,22 @@ static void format_os(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 
 		vsnap__xmlbuf_init(&battrs, 0);
 		vsnap__xmlbuf_attr(&battrs, "dev", def->os_boot_devs[i]);
-		vsnap__xmlbuf_element(&child, "boot", &battrs, NULL);
+		vsnap__domain_extra_element(&child, "boot", &battrs, NULL, &def->extra, "os/boot");
 	}
-	if (def->os_bootmenu >= 0)
-		vsnap__xmlbuf_line(&child, "<bootmenu enable='%s'/>", def->os_bootmenu ? "yes" : "no");
-	if (def->os_smbios_mode) {
+	{
 		vsnap__xmlbuf sattrs;
 
 		vsnap__xmlbuf_init(&sattrs, 0);
+		if (def->os_bootmenu >= 0)
+			vsnap__xmlbuf_attr(&sattrs, "enable", def->os_bootmenu ? "yes" : "no");
+		vsnap__domain_extra_element(&child, "bootmenu", &sattrs, NULL, &def->extra,
+			"os/bootmenu");
+		vsnap__xmlbuf_init(&sattrs, 0);
 		vsnap__xmlbuf_attr(&sattrs, "mode", def->os_smbios_mode);
-		vsnap__xmlbuf_element(&child, "smbios", &sattrs, NULL);
+		vsnap__domain_extra_element(&child, "smbios", &sattrs, NULL, &def->extra,
+			"os/smbios");
 	}
-	vsnap__xmlbuf_element(buf, "os", &attrs, &child);
+	vsnap__domain_extra_element(buf, "os", &attrs, &child, &def->extra, "os");
 }
 
 static size_t feature_rank(const char *item)
@@ -144,7 +195,7 @@ static size_t feature_rank(const char *item)
 
 static void format_features(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 {
-	vsnap__xmlbuf child;
+	vsnap__xmlbuf child, sub;
 	size_t ranks = sizeof(vsnap__domain_feature_names) / sizeof(vsnap__domain_feature_names[0]);
 
 	vsnap__xmlbuf_init_child(&child, buf);
@@ -153,17 +204,26 @@ static void format_features(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 		for (size_t i = 0; i < def->nfeatures; i++) {
 			const char *item = def->features[i];
 			const char *state = strchr(item, ':');
+			char name[64], path[80];
+			vsnap__xmlbuf attrs;
 
 			if (feature_rank(item) != r)
 				continue;
-			if (state)
-				vsnap__xmlbuf_line(&child, "<%.*s state='%s'/>", (int)(state - item), item,
-					state + 1);
+			snprintf(name, sizeof(name), "%.*s", (int)strcspn(item, ":"), item);
+			snprintf(path, sizeof(path), "features/%s", name);
+			vsnap__xmlbuf_init(&attrs, 0);
+			vsnap__xmlbuf_attr(&attrs, "state", state ? state + 1 : NULL);
+			/* Always written, even empty: the feature's presence is its value. */
+			vsnap__domain_extra_attrs(&attrs, &def->extra, path);
+			vsnap__xmlbuf_init_child(&sub, &child);
+			vsnap__domain_extra_children(&sub, &def->extra, path);
+			if (!vsnap__xmlbuf_cstr(&attrs)[0] && !vsnap__xmlbuf_cstr(&sub)[0])
+				vsnap__xmlbuf_line(&child, "<%s/>", name);
 			else
-				vsnap__xmlbuf_line(&child, "<%s/>", item);
+				vsnap__xmlbuf_element(&child, name, &attrs, &sub);
 		}
 	}
-	vsnap__xmlbuf_element(buf, "features", NULL, &child);
+	vsnap__domain_extra_element(buf, "features", NULL, &child, &def->extra, "features");
 }
 
 static void format_cpu(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
@@ -173,20 +233,29 @@ static void format_cpu(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 
 	vsnap__xmlbuf_init(&attrs, 0);
 	vsnap__xmlbuf_init_child(&child, buf);
+	const char *match = vsnap__domain_extra_attr(&def->extra, "cpu", "match");
+	const char *fallback = vsnap__domain_extra_attr(&def->extra, "cpu/model", "fallback");
+	vsnap__xmlbuf sub;
+
 	/* libvirt leaves out mode='custom' when there is no model. */
 	if (!custom || def->cpu_model)
 		vsnap__xmlbuf_attr(&attrs, "mode", def->cpu_mode ? def->cpu_mode : "custom");
+	/* The defaults libvirt fills in, unless the input said otherwise (kept aside). */
 	if (def->cpu_model && custom)
-		vsnap__xmlbuf_attr(&attrs, "match", "exact");
-	if (def->cpu_model)
-		vsnap__xmlbuf_text_element(&child, "model", custom ? " fallback='allow'" : NULL,
-			def->cpu_model);
+		vsnap__xmlbuf_attr(&attrs, "match", match ? match : "exact");
+	vsnap__xmlbuf_init(&sub, 0);
+	if (def->cpu_model && custom)
+		vsnap__xmlbuf_attr(&sub, "fallback", fallback ? fallback : "allow");
+	vsnap__domain_extra_text_element(&child, "model", &sub, def->cpu_model, &def->extra,
+		"cpu/model");
+	vsnap__xmlbuf_init(&sub, 0);
 	if (def->cpu_sockets)
-		vsnap__xmlbuf_line(&child,
-			"<topology sockets='%u' dies='%u' clusters='%u' cores='%u' threads='%u'/>",
+		vsnap__xmlbuf_printf(&sub,
+			" sockets='%u' dies='%u' clusters='%u' cores='%u' threads='%u'",
 			def->cpu_sockets, def->cpu_dies ? def->cpu_dies : 1,
 			def->cpu_clusters ? def->cpu_clusters : 1, def->cpu_cores, def->cpu_threads);
-	vsnap__xmlbuf_element(buf, "cpu", &attrs, &child);
+	vsnap__domain_extra_element(&child, "topology", &sub, NULL, &def->extra, "cpu/topology");
+	vsnap__domain_extra_element(buf, "cpu", &attrs, &child, &def->extra, "cpu");
 }
 
 static void format_lifecycle(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
@@ -195,13 +264,11 @@ static void format_lifecycle(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 
 	vsnap__xmlbuf_init(&attrs, 0);
 	vsnap__xmlbuf_attr(&attrs, "offset", def->clock_offset ? def->clock_offset : "utc");
-	vsnap__xmlbuf_element(buf, "clock", &attrs, NULL);
-	vsnap__xmlbuf_text_element(buf, "on_poweroff", NULL,
-		def->on_poweroff ? def->on_poweroff : "destroy");
-	vsnap__xmlbuf_text_element(buf, "on_reboot", NULL,
-		def->on_reboot ? def->on_reboot : "restart");
-	vsnap__xmlbuf_text_element(buf, "on_crash", NULL,
-		def->on_crash ? def->on_crash : "destroy");
+	vsnap__domain_extra_element(buf, "clock", &attrs, NULL, &def->extra, "clock");
+	kept(buf, def, "clock", "on_poweroff");
+	text_element(buf, def, "on_poweroff", def->on_poweroff ? def->on_poweroff : "destroy");
+	text_element(buf, def, "on_reboot", def->on_reboot ? def->on_reboot : "restart");
+	text_element(buf, def, "on_crash", def->on_crash ? def->on_crash : "destroy");
 }
 
 static int check_def(const vsnap_domain_def *def)
@@ -235,18 +302,30 @@ int vsnap__domain_def_format(char **out, const vsnap_domain_def *def, unsigned i
 	vsnap__xmlbuf_attr(&attrs, "type", def->virt_type);
 	if (vmware_ns)
 		vsnap__xmlbuf_attr(&attrs, "xmlns:vmware", VSNAP_DOMAIN_VMWARE_NS);
+	vsnap__domain_extra_attrs(&attrs, &def->extra, "");
 	vsnap__xmlbuf_init_child(&child, &buf);
+	/* Unknown top-level elements go where libvirt puts them (domain_def.h). */
 	format_identity(&child, def);
+	kept(&child, def, NULL, "maxMemory");
 	format_memory(&child, def);
+	kept(&child, def, "memtune", "vcpu");
 	format_vcpus(&child, def);
+	kept(&child, def, "cputune", "os");
 	format_os(&child, def);
+	kept(&child, def, "os", "features");
 	format_features(&child, def);
+	kept(&child, def, "features", "cpu");
 	format_cpu(&child, def);
+	kept(&child, def, "cpu", "clock");
 	format_lifecycle(&child, def);
+	kept(&child, def, "on_poweroff", "devices");
 	vsnap__domain_format_devices(&child, def, flags);
-	vsnap__xmlbuf_text_element(&child, "vmware:datacenterpath", NULL, def->vmware_datacenterpath);
+	kept(&child, def, "devices", NULL);
+	vsnap__domain_extra_text_element(&child, "vmware:datacenterpath", NULL,
+		def->vmware_datacenterpath, &def->extra, "datacenterpath");
 	if (moref)
-		vsnap__xmlbuf_text_element(&child, "vmware:moref", NULL, def->vmware_moref);
+		vsnap__domain_extra_text_element(&child, "vmware:moref", NULL, def->vmware_moref,
+			&def->extra, "moref");
 	vsnap__xmlbuf_element(&buf, "domain", &attrs, &child);
 	return vsnap__xmlbuf_finish(&buf, out);
 }

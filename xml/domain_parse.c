@@ -347,33 +347,17 @@ static int parse_os(vsnap_domain_def *def, const xmlNode *root)
 }
 
 /*
- * Only libvirt's feature names, in their simple forms (empty, or state='on|off'), are kept:
- * a feature with other attributes or children (hyperv, kvm, gic version...) would lose them,
- * so it is refused rather than silently changed.
+ * Only libvirt's feature names are accepted (libvirt refuses others). The model keeps a
+ * feature's name and state='on|off'; its other attributes and its settings (<hyperv> children,
+ * <gic version>, <smm><tseg>...) are kept as they are (domain_extra.c).
  */
 static int check_feature(const xmlNode *f)
 {
-	size_t i;
-
-	for (i = 0; vsnap__domain_feature_names[i]; i++) {
+	for (size_t i = 0; vsnap__domain_feature_names[i]; i++) {
 		if (strcmp(vsnap__domain_feature_names[i], (const char *)f->name) == 0)
-			break;
+			return 0;
 	}
-	if (!vsnap__domain_feature_names[i])
-		return vsnap__xml_error(f, "unknown feature");
-	for (const xmlAttr *a = f->properties; a; a = a->next) {
-		if (strcmp((const char *)a->name, "state") != 0)
-			return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_XML,
-				"line %ld: element <%s>: attribute '%s' of a feature is not supported",
-				xmlGetLineNo((xmlNodePtr)f), (const char *)f->name, (const char *)a->name);
-	}
-	for (const xmlNode *c = f->children; c; c = c->next) {
-		if (c->type == XML_ELEMENT_NODE)
-			return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_XML,
-				"line %ld: element <%s>: feature settings (<%s>) are not supported",
-				xmlGetLineNo((xmlNodePtr)f), (const char *)f->name, (const char *)c->name);
-	}
-	return 0;
+	return vsnap__xml_error(f, "unknown feature");
 }
 
 /* <features>: each child's name, with ":state" appended when it carries a state='on|off'. */
@@ -471,9 +455,10 @@ static int parse_root(vsnap_domain_def *def, const xmlNode *root, unsigned int f
 	    (rc = vsnap__domain_parse_devices(def, n)) < 0)
 		return rc;
 	if ((rc = vsnap__domain_disks_post_parse(def)) < 0 ||
-	    (rc = vsnap__domain_console_compat(def)) < 0)
+	    (rc = vsnap__domain_console_compat(def)) < 0 || (rc = parse_vmware_ns(def, root)) < 0)
 		return rc;
-	return parse_vmware_ns(def, root);
+	/* Last: what the model does not hold, kept to be formatted back. */
+	return vsnap__domain_extra_collect(&def->extra, "", root, &vsnap__domain_spec_root);
 }
 
 int vsnap__domain_def_parse_node(vsnap_domain_def **out, void *xml_node, unsigned int flags)

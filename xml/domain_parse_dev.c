@@ -1,7 +1,8 @@
 /*
  * domain_parse_dev.c: the <devices> of a <domain>: disks, controllers, file systems,
  * interfaces, serial/parallel/console, inputs, graphics, video, memballoon, emulator.
- * Unknown device elements are ignored, as libvirt's parser ignores what it does not know.
+ * What a device holds beyond the model, and unknown device elements, are kept
+ * (domain_extra.c, rules in domain_def.h).
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "xml/domain_priv.h"
@@ -172,6 +173,8 @@ static int parse_disk(vsnap_domain_def *def, const xmlNode *node)
 		goto error;
 	}
 	if ((rc = parse_disk_children(disk, node)) < 0 || (rc = parse_disk_modes(disk, node)) < 0 ||
+	    (rc = vsnap__domain_extra_collect(&disk->extra, "", node,
+	                                      vsnap__domain_spec_disk(disk->type))) < 0 ||
 	    (rc = vsnap__domain_def_add((void ***)&def->disks, &def->ndisks, disk)) < 0)
 		goto error;
 	return 0;
@@ -205,7 +208,9 @@ static int parse_controller(vsnap_domain_def *def, const xmlNode *node)
 				ctrl->index = def->controllers[i]->index + 1;
 		}
 	}
-	if ((rc = vsnap__domain_def_add((void ***)&def->controllers, &def->ncontrollers, ctrl)) < 0)
+	if ((rc = vsnap__domain_extra_collect(&ctrl->extra, "", node,
+	                                      &vsnap__domain_spec_controller)) < 0 ||
+	    (rc = vsnap__domain_def_add((void ***)&def->controllers, &def->ncontrollers, ctrl)) < 0)
 		goto error;
 	return 0;
  error:
@@ -247,6 +252,7 @@ static int parse_fs(vsnap_domain_def *def, const xmlNode *node)
 	}
 	fs->readonly = vsnap__xml_child(node, "readonly") != NULL;
 	if ((rc = vsnap__domain_parse_address(&fs->address, node)) < 0 ||
+	    (rc = vsnap__domain_extra_collect(&fs->extra, "", node, &vsnap__domain_spec_fs)) < 0 ||
 	    (rc = vsnap__domain_def_add((void ***)&def->filesystems, &def->nfilesystems, fs)) < 0)
 		goto error;
 	return 0;
@@ -343,6 +349,8 @@ static int parse_net(vsnap_domain_def *def, const xmlNode *node)
 	    (rc = vsnap__xml_prop(&net->model, n, "type")) < 0)
 		goto error;
 	if ((rc = vsnap__domain_parse_address(&net->address, node)) < 0 ||
+	    (rc = vsnap__domain_extra_collect(&net->extra, "", node,
+	                                      vsnap__domain_spec_net(net->type))) < 0 ||
 	    (rc = vsnap__domain_def_add((void ***)&def->nets, &def->nnets, net)) < 0)
 		goto error;
 	return 0;
@@ -389,7 +397,9 @@ static int parse_chr(vsnap_domain_chr_def ***arr, size_t *n, const xmlNode *node
 		rc = vsnap__error_oom();
 		goto error;
 	}
-	if ((rc = parse_chr_children(chr, node)) < 0)
+	if ((rc = parse_chr_children(chr, node)) < 0 ||
+	    (rc = vsnap__domain_extra_collect(&chr->extra, "", node,
+	                                      vsnap__domain_spec_chr(chr->type))) < 0)
 		goto error;
 	if (console && !chr->target_type && !(chr->target_type = strdup("serial"))) {
 		rc = vsnap__error_oom();
@@ -440,7 +450,9 @@ static int parse_input(vsnap_domain_def *def, const xmlNode *node)
 		rc = vsnap__xml_error(node, "missing attribute 'type'");
 		goto error;
 	}
-	if ((rc = vsnap__domain_def_add((void ***)&def->inputs, &def->ninputs, input)) < 0)
+	if ((rc = vsnap__domain_extra_collect(&input->extra, "", node,
+	                                      &vsnap__domain_spec_input)) < 0 ||
+	    (rc = vsnap__domain_def_add((void ***)&def->inputs, &def->ninputs, input)) < 0)
 		goto error;
 	return 0;
  error:
@@ -488,7 +500,9 @@ static int parse_graphics(vsnap_domain_def *def, const xmlNode *node)
 		rc = vsnap__error_oom();
 		goto error;
 	}
-	if ((rc = vsnap__domain_def_add((void ***)&def->graphics, &def->ngraphics, gfx)) < 0)
+	if ((rc = vsnap__domain_extra_collect(&gfx->extra, "", node,
+	                                      &vsnap__domain_spec_graphics)) < 0 ||
+	    (rc = vsnap__domain_def_add((void ***)&def->graphics, &def->ngraphics, gfx)) < 0)
 		goto error;
 	return 0;
  error:
@@ -534,7 +548,9 @@ static int parse_video(vsnap_domain_def *def, const xmlNode *node)
 	}
 	if (video->vram < 0)
 		video->vram = default_vram(def->virt_type, video->model);
-	if ((rc = vsnap__domain_parse_address(&video->address, node)) < 0)
+	if ((rc = vsnap__domain_parse_address(&video->address, node)) < 0 ||
+	    (rc = vsnap__domain_extra_collect(&video->extra, "", node,
+	                                      &vsnap__domain_spec_video)) < 0)
 		goto error;
 	if (video->primary == 1) {
 		/* The primary video device goes first, as libvirt keeps it. */
