@@ -111,6 +111,12 @@ void vsnap_conn_cancel(vsnap_conn *conn)
 		conn->cancelled = 1;
 }
 
+void vsnap_conn_cancel_clear(vsnap_conn *conn)
+{
+	if (conn)
+		conn->cancelled = 0;
+}
+
 unsigned long vsnap_conn_request_count(const vsnap_conn *conn)
 {
 	return conn ? conn->requests : 0;

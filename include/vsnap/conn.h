@@ -66,6 +66,12 @@ VSNAP_EXTERN(const char *) vsnap_conn_driver(const vsnap_conn *conn);
  */
 VSNAP_EXTERN(void) vsnap_conn_cancel(vsnap_conn *conn);
 
+/**
+ * The cancel request stays in force (so a Ctrl-C that arrives between two steps of a command
+ * still stops the next one) until this clears it; call it before reusing the connection.
+ */
+VSNAP_EXTERN(void) vsnap_conn_cancel_clear(vsnap_conn *conn);
+
 /** Requests sent to the server since open (SOAP requests for ESX; QMP commands for QEMU). */
 VSNAP_EXTERN(unsigned long) vsnap_conn_request_count(const vsnap_conn *conn);
 

@@ -263,7 +263,7 @@ static void on_progress(int percent, const char *what, void *payload)
 {
 	int *last = payload;
 
-	assert_non_null(strstr(what, "CreateSnapshot"));
+	assert_non_null(strstr(what, "Snapshot"));   /* CreateSnapshot_Task, RemoveSnapshot_Task */
 	*last = percent;
 }
 
@@ -288,6 +288,11 @@ static void progress_and_cancel(void **state)
 	vsnap_conn_cancel(c);
 	assert_vs_code(vsnap_snapshot_create(NULL, dom, "p2", NULL, 0), VSNAP_ECANCELLED);
 	assert_non_null(strstr(vsnap_error_last()->message, "cancelled"));
+	/* the request stays in force until cleared; then the connection works again */
+	assert_vs_code(vsnap_snapshot_create(NULL, dom, "p2", NULL, 0), VSNAP_ECANCELLED);
+	vsnap_conn_cancel_clear(c);
+	assert_vs_ok(vsnap_snapshot_create(NULL, dom, "p3", NULL, 0));
+	assert_vs_ok(vsnap_snapshot_delete(dom, "p3", 0));
 	vsnap_domain_free(dom);
 	vsnap_conn_close(c);
 	/* the cancelled task was CancelTask'ed or had finished: p1 is there either way */
