@@ -406,6 +406,10 @@ static int parse_video(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 		return rc;
 	if (bytes < 0)
 		return vsnap__vmx_key_error(c, VSNAP_EPARSE, "svga.vramSize", "negative size");
+	/* The domain XML's vram is KiB in an int: a larger size could not be read back. */
+	if ((bytes + 1023) / 1024 > 2147483647LL)
+		return vsnap__vmx_key_error(c, VSNAP_EPARSE, "svga.vramSize",
+			"larger than 2 TiB");
 	vsnap_domain_video_def *v = vsnap__domain_video_new();
 	if (!v)
 		return vsnap__error_oom();
