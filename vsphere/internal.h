@@ -10,27 +10,17 @@
 #include "vim25H.h"
 #include "vsphere/vsphere.h"
 #include "core/error.h"
+#include "core/strbuf.h"
 
 /* The namespace table of the generated bindings (vim25.nsmap, compiled in client.c). */
 extern struct Namespace vim25_namespaces[];
 
-/* A growable byte buffer, always NUL-terminated. */
-typedef struct {
-	char *data;
-	size_t len;
-	size_t cap;
-} vsnap_vs_buf;
-
-int vsnap__vs_buf_add(vsnap_vs_buf *b, const void *data, size_t len);
-int vsnap__vs_buf_printf(vsnap_vs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void vsnap__vs_buf_reset(vsnap_vs_buf *b);
-void vsnap__vs_buf_free(vsnap_vs_buf *b);
 
 /* The transport state of the exchange under way (one SOAP request/response, or a GET). */
 typedef struct {
 	const char *op;           /* operation name, e.g. "RetrievePropertiesEx" */
-	vsnap_vs_buf req;         /* request body as sent */
-	vsnap_vs_buf resp;        /* response body as received (or replayed) */
+	vsnap__strbuf req;        /* request body as sent */
+	vsnap__strbuf resp;        /* response body as received (or replayed) */
 	size_t resp_pos;          /* how much of resp gSOAP has consumed */
 	int resp_loaded;          /* resp complete (drained from curl, or read from fixture) */
 	long http_status;         /* 0 = no HTTP response */
