@@ -108,16 +108,9 @@ static int point_to_overlays(vsnap_qemu_dom *d, vsnap_qemu_plan_disk *plan, size
 		vsnap_domain_disk_def *k = plan[i].disk;
 		if (plan[i].location != VSNAP_SNAPSHOT_LOCATION_EXTERNAL)
 			continue;
-		char *file = strdup(plan[i].file), *fmt = strdup("qcow2");
-		if (!file || !fmt) {
-			free(file);
-			free(fmt);
-			return vsnap__error_oom();
-		}
-		free(k->src_file);
-		free(k->driver_type);
-		k->src_file = file;
-		k->driver_type = fmt;
+		int rc = vsnap__qemu_disk_set_source(k, plan[i].file, "qcow2");
+		if (rc < 0)
+			return rc;
 	}
 	return vsnap__qemu_dom_save(d);
 }
