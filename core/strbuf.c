@@ -102,6 +102,11 @@ void vsnap__strbuf_set_oom(vsnap__strbuf *buf)
 	buf->oom = 1;
 }
 
+int vsnap__strbuf_check(const vsnap__strbuf *buf)
+{
+	return buf->oom ? vsnap__error_oom() : 0;
+}
+
 int vsnap__strbuf_detach(char **out, vsnap__strbuf *buf)
 {
 	*out = NULL;

@@ -38,6 +38,8 @@ const char *vsnap__strbuf_cstr(const vsnap__strbuf *buf);
 void vsnap__strbuf_truncate(vsnap__strbuf *buf, size_t len);
 /* Marks the buffer as failed (a piece built elsewhere could not be made). */
 void vsnap__strbuf_set_oom(vsnap__strbuf *buf);
+/* 0, or VSNAP_ENOMEM (error set) when an append failed: the one check after appending freely. */
+int vsnap__strbuf_check(const vsnap__strbuf *buf);
 
 /*
  * Hands the NUL-terminated text to *out ("" when nothing was added) and leaves the buffer

@@ -149,25 +149,31 @@ cleanup:
 	return rc;
 }
 
+/* The disks of `def` on image `from` move to `to`; *changed says whether any did. */
+static int rename_in(vsnap_domain_def *def, const char *from, const char *to, const char *to_fmt,
+	int *changed)
+{
+	*changed = 0;
+	for (size_t i = 0; i < def->ndisks; i++) {
+		vsnap_domain_disk_def *k = def->disks[i];
+		int rc;
+
+		if (!canon_eq(k->src_file, from))
+			continue;
+		if ((rc = vsnap__qemu_disk_set_source(k, to, to_fmt)) < 0)
+			return rc;
+		*changed = 1;
+	}
+	return 0;
+}
+
 /* Every reference to image `from` (domain, other snapshots' <domain>) becomes `to`. */
 static int rename_refs(vsnap_qemu_dom *d, const vsnap_forest_data *f,
 	const vsnap_snapshot_def *skip, const char *from, const char *to, const char *to_fmt)
 {
 	int rc = 0, changed = 0;
 
-	for (size_t i = 0; rc == 0 && i < d->def->ndisks; i++) {
-		vsnap_domain_disk_def *k = d->def->disks[i];
-		if (canon_eq(k->src_file, from)) {
-			free(k->src_file);
-			free(k->driver_type);
-			k->src_file = strdup(to);
-			k->driver_type = strdup(to_fmt);
-			if (!k->src_file || !k->driver_type)
-				rc = vsnap__error_oom();
-			changed = 1;
-		}
-	}
-	if (rc == 0 && changed)
+	if ((rc = rename_in(d->def, from, to, to_fmt, &changed)) == 0 && changed)
 		rc = vsnap__qemu_dom_save(d);
 	for (size_t i = 0; rc == 0 && i < f->count; i++) {
 		vsnap_snapshot_def *s = f->defs[i];
@@ -178,19 +184,7 @@ static int rename_refs(vsnap_qemu_dom *d, const vsnap_forest_data *f,
 			continue;
 		if ((rc = vsnap__qemu_meta_domain(&sd, s)) < 0)
 			break;
-		for (size_t j = 0; rc == 0 && j < sd->ndisks; j++) {
-			vsnap_domain_disk_def *k = sd->disks[j];
-			if (canon_eq(k->src_file, from)) {
-				free(k->src_file);
-				free(k->driver_type);
-				k->src_file = strdup(to);
-				k->driver_type = strdup(to_fmt);
-				if (!k->src_file || !k->driver_type)
-					rc = vsnap__error_oom();
-				changed = 1;
-			}
-		}
-		if (rc == 0 && changed) {
+		if ((rc = rename_in(sd, from, to, to_fmt, &changed)) == 0 && changed) {
 			free(s->domain_xml);
 			s->domain_xml = NULL;
 			if ((rc = vsnap__domain_def_format(&s->domain_xml, sd, 0, 0)) == 0)

@@ -201,6 +201,25 @@ int vsnap__qemu_disk_format(char **out, const vsnap_domain_disk_def *disk)
 		"qemu-img reports no format for '%s'", disk->src_file);
 }
 
+int vsnap__qemu_disk_set_source(vsnap_domain_disk_def *disk, const char *file, const char *fmt)
+{
+	char *f = strdup(file), *t = fmt ? strdup(fmt) : NULL;
+
+	if (!f || (fmt && !t)) {
+		free(f);
+		free(t);
+		return vsnap__error_oom();
+	}
+	free(disk->src_file);
+	disk->src_file = f;
+	if (fmt) {
+		free(disk->driver_type);
+		disk->driver_type = t;
+	}
+	vsnap__domain_extra_drop(&disk->extra, "", "backingStore");
+	return 0;
+}
+
 void vsnap__qemu_strv_free(char **v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++)

@@ -86,7 +86,7 @@ oom:
 
 static int write_list(vsnap_qemu_dom *d, char **v, size_t n)
 {
-	vsnap_buf b = VSNAP_BUF_INIT;
+	vsnap__strbuf b = VSNAP__STRBUF_INIT;
 	char *path = list_path(d);
 	int rc;
 
@@ -94,10 +94,10 @@ static int write_list(vsnap_qemu_dom *d, char **v, size_t n)
 		return VSNAP_ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		if (v[i])
-			vsnap__buf_printf(&b, "%s\n", v[i]);
-	if ((rc = vsnap__buf_ok(&b)) == 0)
-		rc = vsnap__store_write(path, b.ptr ? b.ptr : "", b.len);
-	vsnap__buf_clear(&b);
+			vsnap__strbuf_appendf(&b, "%s\n", v[i]);
+	if ((rc = vsnap__strbuf_check(&b)) == 0)
+		rc = vsnap__store_write(path, vsnap__strbuf_cstr(&b), b.len);
+	vsnap__strbuf_clear(&b);
 	free(path);
 	return rc;
 }

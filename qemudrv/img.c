@@ -19,7 +19,7 @@ static const char *qemu_img(void)
 }
 
 /* Drains both pipes until EOF on each. */
-static void drain(int ofd, int efd, vsnap_buf *out, vsnap_buf *err)
+static void drain(int ofd, int efd, vsnap__strbuf *out, vsnap__strbuf *err)
 {
 	struct pollfd p[2] = { { ofd, POLLIN, 0 }, { efd, POLLIN, 0 } };
 	char chunk[4096];
@@ -41,7 +41,7 @@ static void drain(int ofd, int efd, vsnap_buf *out, vsnap_buf *err)
 				p[i].fd = -1;
 				continue;
 			}
-			vsnap__buf_put(i ? err : out, chunk, (size_t)r);
+			vsnap__strbuf_append_n(i ? err : out, chunk, (size_t)r);
 		}
 	}
 }
@@ -49,7 +49,7 @@ static void drain(int ofd, int efd, vsnap_buf *out, vsnap_buf *err)
 int vsnap__run(char **out, const char *const *argv, const char *what)
 {
 	int op[2] = { -1, -1 }, ep[2] = { -1, -1 };
-	vsnap_buf o = VSNAP_BUF_INIT, e = VSNAP_BUF_INIT;
+	vsnap__strbuf o = VSNAP__STRBUF_INIT, e = VSNAP__STRBUF_INIT;
 	int status = 0, rc = 0;
 	pid_t pid;
 
@@ -79,7 +79,7 @@ int vsnap__run(char **out, const char *const *argv, const char *what)
 	op[0] = ep[0] = -1;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if ((rc = vsnap__buf_ok(&o)) < 0 || (rc = vsnap__buf_ok(&e)) < 0)
+	if ((rc = vsnap__strbuf_check(&o)) < 0 || (rc = vsnap__strbuf_check(&e)) < 0)
 		goto cleanup;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		char *msg = e.ptr ? e.ptr : "";
@@ -92,7 +92,7 @@ int vsnap__run(char **out, const char *const *argv, const char *what)
 		goto cleanup;
 	}
 	if (out)
-		*out = vsnap__buf_steal(&o);
+		rc = vsnap__strbuf_detach(out, &o);
 cleanup:
 	for (int i = 0; i < 2; i++) {
 		if (op[i] >= 0)
@@ -100,8 +100,8 @@ cleanup:
 		if (ep[i] >= 0)
 			close(ep[i]);
 	}
-	vsnap__buf_clear(&o);
-	vsnap__buf_clear(&e);
+	vsnap__strbuf_clear(&o);
+	vsnap__strbuf_clear(&e);
 	return rc;
 }
 

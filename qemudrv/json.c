@@ -28,7 +28,7 @@ static void skip_ws(parser *p)
 
 static int parse_value(qjson **out, parser *p);
 
-static void put_utf8(vsnap_buf *b, unsigned long cp)
+static void put_utf8(vsnap__strbuf *b, unsigned long cp)
 {
 	char u[4];
 	size_t n;
@@ -52,7 +52,7 @@ static void put_utf8(vsnap_buf *b, unsigned long cp)
 		u[3] = (char)(0x80 | (cp & 0x3f));
 		n = 4;
 	}
-	vsnap__buf_put(b, u, n);
+	vsnap__strbuf_append_n(b, u, n);
 }
 
 static int hex4(parser *p, unsigned long *cp)
@@ -73,7 +73,7 @@ static int hex4(parser *p, unsigned long *cp)
 
 static int parse_string(char **out, parser *p)
 {
-	vsnap_buf b = VSNAP_BUF_INIT;
+	vsnap__strbuf b = VSNAP__STRBUF_INIT;
 	int rc;
 
 	p->pos++; /* the opening quote */
@@ -90,7 +90,7 @@ static int parse_string(char **out, parser *p)
 			goto error;
 		}
 		if (c != '\\') {
-			vsnap__buf_put(&b, &c, 1);
+			vsnap__strbuf_append_n(&b, &c, 1);
 			continue;
 		}
 		if (p->pos >= p->len) {
@@ -101,7 +101,7 @@ static int parse_string(char **out, parser *p)
 		const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
 		const char *e = strchr(from, c);
 		if (c && e) {
-			vsnap__buf_put(&b, to + (e - from), 1);
+			vsnap__strbuf_append_n(&b, to + (e - from), 1);
 		} else if (c == 'u') {
 			unsigned long cp, lo;
 			if ((rc = hex4(p, &cp)) < 0)
@@ -123,13 +123,9 @@ static int parse_string(char **out, parser *p)
 			goto error;
 		}
 	}
-	vsnap__buf_put(&b, "", 0);
-	if ((rc = vsnap__buf_ok(&b)) < 0)
-		goto error;
-	*out = b.ptr ? vsnap__buf_steal(&b) : strdup("");
-	return *out ? 0 : vsnap__error_oom();
+	return vsnap__strbuf_detach(out, &b);
 error:
-	vsnap__buf_clear(&b);
+	vsnap__strbuf_clear(&b);
 	return rc;
 }
 
@@ -307,89 +303,21 @@ size_t vsnap__json_len(const qjson *arr)
 	return n;
 }
 
-/* ---- the growable string ---- */
+/* ---- writing ---- */
 
-void vsnap__buf_put(vsnap_buf *b, const char *s, size_t n)
+void vsnap__json_put_str(vsnap__strbuf *b, const char *s)
 {
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->ptr, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->ptr = p;
-		b->cap = cap;
-	}
-	memcpy(b->ptr + b->len, s, n);
-	b->len += n;
-	b->ptr[b->len] = '\0';
-}
-
-void vsnap__buf_puts(vsnap_buf *b, const char *s)
-{
-	vsnap__buf_put(b, s, strlen(s));
-}
-
-void vsnap__buf_printf(vsnap_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = 1;
-		return;
-	}
-	vsnap__buf_put(b, s, (size_t)n);
-	free(s);
-}
-
-void vsnap__buf_json_str(vsnap_buf *b, const char *s)
-{
-	vsnap__buf_put(b, "\"", 1);
+	vsnap__strbuf_append_n(b, "\"", 1);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\') {
 			char e[2] = { '\\', (char)c };
-			vsnap__buf_put(b, e, 2);
+			vsnap__strbuf_append_n(b, e, 2);
 		} else if (c < 0x20) {
-			vsnap__buf_printf(b, "\\u%04x", c);
+			vsnap__strbuf_appendf(b, "\\u%04x", c);
 		} else {
-			vsnap__buf_put(b, s, 1);
+			vsnap__strbuf_append_n(b, s, 1);
 		}
 	}
-	vsnap__buf_put(b, "\"", 1);
-}
-
-int vsnap__buf_ok(const vsnap_buf *b)
-{
-	return b->oom ? vsnap__error_oom() : 0;
-}
-
-char *vsnap__buf_steal(vsnap_buf *b)
-{
-	char *p = b->ptr;
-
-	if (!p)
-		p = calloc(1, 1);
-	b->ptr = NULL;
-	b->len = b->cap = 0;
-	b->oom = 0;
-	return p;
-}
-
-void vsnap__buf_clear(vsnap_buf *b)
-{
-	free(b->ptr);
-	b->ptr = NULL;
-	b->len = b->cap = 0;
-	b->oom = 0;
+	vsnap__strbuf_append_n(b, "\"", 1);
 }

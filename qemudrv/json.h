@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "core/strbuf.h"
+
 typedef enum { QJ_NULL, QJ_BOOL, QJ_NUMBER, QJ_STRING, QJ_ARRAY, QJ_OBJECT } qjson_type;
 
 typedef struct qjson qjson;
@@ -35,24 +37,7 @@ long long vsnap__json_get_num(const qjson *obj, const char *key, long long def);
 /* Number of elements of an array (0 for anything else). */
 size_t vsnap__json_len(const qjson *arr);
 
-/* A growable string. `oom` sticks: check it once at the end with vsnap__buf_ok(). */
-typedef struct {
-	char *ptr;
-	size_t len, cap;
-	int oom;
-} vsnap_buf;
-
-#define VSNAP_BUF_INIT { NULL, 0, 0, 0 }
-
-void vsnap__buf_put(vsnap_buf *b, const char *s, size_t n);
-void vsnap__buf_puts(vsnap_buf *b, const char *s);
-void vsnap__buf_printf(vsnap_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends `s` as a JSON string literal (quoted, escaped). */
-void vsnap__buf_json_str(vsnap_buf *b, const char *s);
-/* 0, or VSNAP_ENOMEM (error set) when any append failed. */
-int vsnap__buf_ok(const vsnap_buf *b);
-/* Hands the string over (never NULL after a successful vsnap__buf_ok) and resets `b`. */
-char *vsnap__buf_steal(vsnap_buf *b);
-void vsnap__buf_clear(vsnap_buf *b);
+void vsnap__json_put_str(vsnap__strbuf *b, const char *s);
 
 #endif

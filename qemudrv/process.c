@@ -23,35 +23,28 @@ static const char *qemu_system(void)
 /* -blockdev JSON for one disk: a format node over a file node (qcow2 backing opens itself). */
 static char *blockdev_json(const vsnap_qemu_disk *d)
 {
-	vsnap_buf b = VSNAP_BUF_INIT;
+	vsnap__strbuf b = VSNAP__STRBUF_INIT;
+	char *s;
 
-	vsnap__buf_puts(&b, "{\"driver\":");
-	vsnap__buf_json_str(&b, d->format);
-	vsnap__buf_printf(&b, ",\"node-name\":\"%s%s\",\"read-only\":%s,\"file\":{"
+	vsnap__strbuf_append(&b, "{\"driver\":");
+	vsnap__json_put_str(&b, d->format);
+	vsnap__strbuf_appendf(&b, ",\"node-name\":\"%s%s\",\"read-only\":%s,\"file\":{"
 		"\"driver\":\"file\",\"node-name\":\"file-%s\",\"filename\":",
 		VSNAP_QEMU_NODE_PREFIX, d->target, d->readonly ? "true" : "false", d->target);
-	vsnap__buf_json_str(&b, d->file);
-	vsnap__buf_puts(&b, "}}");
-	if (vsnap__buf_ok(&b) < 0) {
-		vsnap__buf_clear(&b);
-		return NULL;
-	}
-	return vsnap__buf_steal(&b);
+	vsnap__json_put_str(&b, d->file);
+	vsnap__strbuf_append(&b, "}}");
+	return vsnap__strbuf_detach(&s, &b) < 0 ? NULL : s;
 }
 
 /* A value inside a QEMU option list ("k=v,k=v"): a ',' in it is written ",,". */
 static char *opt_escape(const char *v)
 {
-	vsnap_buf b = VSNAP_BUF_INIT;
+	vsnap__strbuf b = VSNAP__STRBUF_INIT;
+	char *s;
 
 	for (const char *p = v; *p; p++)
-		vsnap__buf_put(&b, *p == ',' ? ",," : p, *p == ',' ? 2 : 1);
-	vsnap__buf_put(&b, "", 0);
-	if (vsnap__buf_ok(&b) < 0) {
-		vsnap__buf_clear(&b);
-		return NULL;
-	}
-	return vsnap__buf_steal(&b);
+		vsnap__strbuf_append_n(&b, *p == ',' ? ",," : p, *p == ',' ? 2 : 1);
+	return vsnap__strbuf_detach(&s, &b) < 0 ? NULL : s;
 }
 
 int vsnap__qemu_launch(pid_t *pid_out, const vsnap_qemu_launch *l)

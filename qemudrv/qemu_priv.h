@@ -48,6 +48,12 @@ int vsnap__qemu_dom_launch(vsnap_qemu_dom *d, int paused, int incoming);
 int vsnap__qemu_dom_kill(vsnap_qemu_dom *d);
 /* Format of a disk: its <driver type>, else what qemu-img sees. Free the string. */
 int vsnap__qemu_disk_format(char **out, const vsnap_domain_disk_def *disk);
+/*
+ * Points `disk` at image `file` (copied) of format `fmt` (copied; NULL keeps <driver type>).
+ * A <backingStore> kept from the parsed XML described the old image's chain, so it goes.
+ * 0, or VSNAP_ENOMEM with the disk unchanged.
+ */
+int vsnap__qemu_disk_set_source(vsnap_domain_disk_def *disk, const char *file, const char *fmt);
 /* A disk that snapshots may touch: a writable, non-shared, non-transient disk with a file. */
 int vsnap__qemu_disk_snapshottable(const vsnap_domain_disk_def *disk);
 vsnap_domain_disk_def *vsnap__qemu_def_disk(const vsnap_domain_def *def, const char *target);

@@ -18,7 +18,7 @@
 struct vsnap_qmp {
 	int fd;
 	char *path;
-	vsnap_buf in;
+	vsnap__strbuf in;
 	unsigned long *counter;
 };
 
@@ -94,8 +94,8 @@ static int read_line(char **line, vsnap_qmp *q, long long deadline)
 		if (r <= 0)
 			return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_QEMU,
 				"QMP '%s': QEMU closed the connection%s", q->path, r < 0 ? " (error)" : "");
-		vsnap__buf_put(&q->in, chunk, (size_t)r);
-		if (vsnap__buf_ok(&q->in) < 0)
+		vsnap__strbuf_append_n(&q->in, chunk, (size_t)r);
+		if (vsnap__strbuf_check(&q->in) < 0)
 			return VSNAP_ENOMEM;
 	}
 }
@@ -187,31 +187,33 @@ void vsnap__qmp_close(vsnap_qmp *q)
 		return;
 	if (q->fd >= 0)
 		close(q->fd);
-	vsnap__buf_clear(&q->in);
+	vsnap__strbuf_clear(&q->in);
 	free(q->path);
 	free(q);
 }
 
 int vsnap__qmp_run(qjson **reply, vsnap_qmp *q, const char *cmd, const char *args)
 {
-	vsnap_buf b = VSNAP_BUF_INIT;
+	vsnap__strbuf b = VSNAP__STRBUF_INIT;
 	qjson *msg = NULL;
 	const qjson *ret, *err;
 	int rc;
 
 	if (reply)
 		*reply = NULL;
-	vsnap__buf_puts(&b, "{\"execute\":");
-	vsnap__buf_json_str(&b, cmd);
+	vsnap__strbuf_append(&b, "{\"execute\":");
+	vsnap__json_put_str(&b, cmd);
 	if (args)
-		vsnap__buf_printf(&b, ",\"arguments\":%s", args);
-	vsnap__buf_puts(&b, "}\n");
-	if ((rc = vsnap__buf_ok(&b)) < 0)
+		vsnap__strbuf_appendf(&b, ",\"arguments\":%s", args);
+	vsnap__strbuf_append(&b, "}\n");
+	if ((rc = vsnap__strbuf_check(&b)) < 0) {
+		vsnap__strbuf_clear(&b);
 		return rc;
+	}
 	if (q->counter)
 		(*q->counter)++;
 	rc = write_all(q, b.ptr, b.len);
-	vsnap__buf_clear(&b);
+	vsnap__strbuf_clear(&b);
 	if (rc < 0 || (rc = read_reply(&msg, q)) < 0)
 		return rc;
 	if ((err = vsnap__json_get(msg, "error"))) {

@@ -106,8 +106,6 @@ static int prepare_files(vsnap_qemu_dom *d, revert_disk *rd, size_t n,
 			if ((rc = vsnap__qemu_disk_format(&fmt, k)) == 0)
 				rc = vsnap__img_create_overlay(rd[i].newfile, rd[i].base, fmt);
 			free(fmt);
-			free(k->driver_type);
-			k->driver_type = strdup("qcow2");
 		} else {
 			if (rd[i].newfile)
 				rc = vsnap__qemu_copy_file(rd[i].base, rd[i].newfile);
@@ -116,13 +114,10 @@ static int prepare_files(vsnap_qemu_dom *d, revert_disk *rd, size_t n,
 				rc = vsnap__img_snapshot_apply(rd[i].newfile ? rd[i].newfile : rd[i].base,
 					snap->name);
 		}
-		if (rc == 0 && rd[i].newfile) {
-			char *c = strdup(rd[i].newfile);
-			if (!c || (rd[i].location == VSNAP_SNAPSHOT_LOCATION_EXTERNAL && !k->driver_type))
-				rc = vsnap__error_oom();
-			free(k->src_file);
-			k->src_file = c;
-		}
+		/* The disk now runs on the new branch file (an overlay is always qcow2). */
+		if (rc == 0 && rd[i].newfile)
+			rc = vsnap__qemu_disk_set_source(k, rd[i].newfile,
+				rd[i].location == VSNAP_SNAPSHOT_LOCATION_EXTERNAL ? "qcow2" : NULL);
 	}
 	return rc;
 }

@@ -14,43 +14,42 @@
 
 int vsnap__qemu_exec_uri(char **out, const char *file, int save)
 {
-	vsnap_buf b = VSNAP_BUF_INIT;
-	vsnap_buf j = VSNAP_BUF_INIT;
+	vsnap__strbuf b = VSNAP__STRBUF_INIT;
+	vsnap__strbuf j = VSNAP__STRBUF_INIT;
 	int rc;
 
 	*out = NULL;
 	/* Single-quote for the shell QEMU runs; a quote inside becomes '\''. */
-	vsnap__buf_puts(&b, save ? "exec:cat > '" : "exec:cat '");
+	vsnap__strbuf_append(&b, save ? "exec:cat > '" : "exec:cat '");
 	for (const char *p = file; *p; p++) {
 		if (*p == '\'')
-			vsnap__buf_puts(&b, "'\\''");
+			vsnap__strbuf_append(&b, "'\\''");
 		else
-			vsnap__buf_put(&b, p, 1);
+			vsnap__strbuf_append_n(&b, p, 1);
 	}
-	vsnap__buf_puts(&b, "'");
-	if ((rc = vsnap__buf_ok(&b)) == 0) {
-		vsnap__buf_puts(&j, "{\"uri\":");
-		vsnap__buf_json_str(&j, b.ptr);
-		vsnap__buf_puts(&j, "}");
-		if ((rc = vsnap__buf_ok(&j)) == 0)
-			*out = vsnap__buf_steal(&j);
+	vsnap__strbuf_append(&b, "'");
+	if ((rc = vsnap__strbuf_check(&b)) == 0) {
+		vsnap__strbuf_append(&j, "{\"uri\":");
+		vsnap__json_put_str(&j, b.ptr);
+		vsnap__strbuf_append(&j, "}");
+		rc = vsnap__strbuf_detach(out, &j);
 	}
-	vsnap__buf_clear(&b);
-	vsnap__buf_clear(&j);
+	vsnap__strbuf_clear(&b);
+	vsnap__strbuf_clear(&j);
 	return rc;
 }
 
 static int transaction(vsnap_qemu_dom *d, vsnap_qemu_plan_disk *plan, size_t n,
 	unsigned int flags)
 {
-	vsnap_buf b = VSNAP_BUF_INIT;
+	vsnap__strbuf b = VSNAP__STRBUF_INIT;
 	char **nodes = NULL;
 	int first = 1, rc;
 	long long stamp = vsnap__now_ms() & 0xffffffffffLL;
 
 	if ((rc = vsnap__qemu_disk_nodes(&nodes, d)) < 0)
 		return rc;
-	vsnap__buf_puts(&b, "{\"actions\":[");
+	vsnap__strbuf_append(&b, "{\"actions\":[");
 	for (size_t i = 0; i < n; i++) {
 		if (plan[i].location != VSNAP_SNAPSHOT_LOCATION_EXTERNAL)
 			continue;
@@ -59,19 +58,19 @@ static int transaction(vsnap_qemu_dom *d, vsnap_qemu_plan_disk *plan, size_t n,
 				"disk '%s' is not attached in the running QEMU", plan[i].disk->target_dev);
 			goto cleanup;
 		}
-		vsnap__buf_printf(&b, "%s{\"type\":\"blockdev-snapshot-sync\",\"data\":{\"node-name\":",
+		vsnap__strbuf_appendf(&b, "%s{\"type\":\"blockdev-snapshot-sync\",\"data\":{\"node-name\":",
 			first ? "" : ",");
-		vsnap__buf_json_str(&b, nodes[i]);
-		vsnap__buf_puts(&b, ",\"snapshot-file\":");
-		vsnap__buf_json_str(&b, plan[i].file);
+		vsnap__json_put_str(&b, nodes[i]);
+		vsnap__strbuf_append(&b, ",\"snapshot-file\":");
+		vsnap__json_put_str(&b, plan[i].file);
 		/* Node names: unique per QEMU, at most 31 characters. */
-		vsnap__buf_printf(&b, ",\"snapshot-node-name\":\"v%llx-%.16s\",\"format\":\"qcow2\","
+		vsnap__strbuf_appendf(&b, ",\"snapshot-node-name\":\"v%llx-%.16s\",\"format\":\"qcow2\","
 			"\"mode\":\"%s\"}}", stamp, plan[i].disk->target_dev,
 			(flags & VSNAP_SNAPSHOT_CREATE_REUSE_EXT) ? "existing" : "absolute-paths");
 		first = 0;
 	}
-	vsnap__buf_puts(&b, "]}");
-	if ((rc = vsnap__buf_ok(&b)) < 0)
+	vsnap__strbuf_append(&b, "]}");
+	if ((rc = vsnap__strbuf_check(&b)) < 0)
 		goto cleanup;
 	if ((rc = vsnap__qmp_run(NULL, d->qmp, "transaction", b.ptr)) < 0 &&
 	    !(flags & VSNAP_SNAPSHOT_CREATE_REUSE_EXT)) {
@@ -81,7 +80,7 @@ static int transaction(vsnap_qemu_dom *d, vsnap_qemu_plan_disk *plan, size_t n,
 				unlink(plan[i].file);
 	}
 cleanup:
-	vsnap__buf_clear(&b);
+	vsnap__strbuf_clear(&b);
 	vsnap__qemu_strv_free(nodes, d->def->ndisks);
 	return rc;
 }
@@ -109,16 +108,9 @@ static int point_to_overlays(vsnap_qemu_dom *d, vsnap_qemu_plan_disk *plan, size
 		vsnap_domain_disk_def *k = plan[i].disk;
 		if (plan[i].location != VSNAP_SNAPSHOT_LOCATION_EXTERNAL)
 			continue;
-		char *file = strdup(plan[i].file), *fmt = strdup("qcow2");
-		if (!file || !fmt) {
-			free(file);
-			free(fmt);
-			return vsnap__error_oom();
-		}
-		free(k->src_file);
-		free(k->driver_type);
-		k->src_file = file;
-		k->driver_type = fmt;
+		int rc = vsnap__qemu_disk_set_source(k, plan[i].file, "qcow2");
+		if (rc < 0)
+			return rc;
 	}
 	return vsnap__qemu_dom_save(d);
 }

@@ -27,43 +27,38 @@ static int drop_orphan_tag(const char *file, const char *tag)
 int vsnap__qemu_snapjob_args(char **out, const char *job, const char *tag, char **nodes,
 	const vsnap_qemu_plan_disk *plan, size_t n, int with_vmstate)
 {
-	vsnap_buf b = VSNAP_BUF_INIT;
+	vsnap__strbuf b = VSNAP__STRBUF_INIT;
 	const char *vmstate = NULL;
-	int first = 1, rc;
+	int first = 1;
 
 	*out = NULL;
-	vsnap__buf_puts(&b, "{\"job-id\":");
-	vsnap__buf_json_str(&b, job);
-	vsnap__buf_puts(&b, ",\"tag\":");
-	vsnap__buf_json_str(&b, tag);
-	vsnap__buf_puts(&b, ",\"devices\":[");
+	vsnap__strbuf_append(&b, "{\"job-id\":");
+	vsnap__json_put_str(&b, job);
+	vsnap__strbuf_append(&b, ",\"tag\":");
+	vsnap__json_put_str(&b, tag);
+	vsnap__strbuf_append(&b, ",\"devices\":[");
 	for (size_t i = 0; i < n; i++) {
 		if (plan[i].location != VSNAP_SNAPSHOT_LOCATION_INTERNAL)
 			continue;
 		if (!nodes[i]) {
-			vsnap__buf_clear(&b);
+			vsnap__strbuf_clear(&b);
 			return vsnap__error_set(VSNAP_EQEMU, VSNAP_ERRCLASS_QEMU,
 				"disk '%s' is not attached in the running QEMU", plan[i].disk->target_dev);
 		}
 		if (!first)
-			vsnap__buf_puts(&b, ",");
-		vsnap__buf_json_str(&b, nodes[i]);
+			vsnap__strbuf_append(&b, ",");
+		vsnap__json_put_str(&b, nodes[i]);
 		if (!vmstate)
 			vmstate = nodes[i];
 		first = 0;
 	}
-	vsnap__buf_puts(&b, "]");
+	vsnap__strbuf_append(&b, "]");
 	if (with_vmstate && vmstate) {
-		vsnap__buf_puts(&b, ",\"vmstate\":");
-		vsnap__buf_json_str(&b, vmstate);
+		vsnap__strbuf_append(&b, ",\"vmstate\":");
+		vsnap__json_put_str(&b, vmstate);
 	}
-	vsnap__buf_puts(&b, "}");
-	if ((rc = vsnap__buf_ok(&b)) < 0) {
-		vsnap__buf_clear(&b);
-		return rc;
-	}
-	*out = vsnap__buf_steal(&b);
-	return 0;
+	vsnap__strbuf_append(&b, "}");
+	return vsnap__strbuf_detach(out, &b);
 }
 
 int vsnap__qemu_create_internal(vsnap_qemu_dom *d, vsnap_snapshot_def *snap,

@@ -1,6 +1,7 @@
 /* Snapshot commands, named and flagged as virsh's. SPDX-License-Identifier: GPL-2.0-or-later */
 #include "cli.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -130,15 +131,35 @@ static void target_free(target *t)
 	vsnap_domain_free(t->dom);
 }
 
-static int resolve(target *t, cli_ctx *ctx, const char *cmd, int npos, char **pos, int current)
+/* The usage checks of "DOMAIN (SNAPSHOT | --current)". */
+static int check_target_args(const char *cmd, int npos, int current)
 {
-	memset(t, 0, sizeof(*t));
 	if (npos < 1)
 		return cli_usage(cmd, "%s: a domain is required", cmd);
 	if (npos < 2 && !current)
 		return cli_usage(cmd, "%s: a snapshot name (or --current) is required", cmd);
 	if (npos >= 2 && current)
 		return cli_usage(cmd, "%s: give a snapshot or --current, not both", cmd);
+	return 0;
+}
+
+/* The current snapshot of the forest, or NULL after saying the domain has none. */
+static vsnap_snapshot *current_of(vsnap_forest *forest, const vsnap_domain *dom)
+{
+	vsnap_snapshot *cur = vsnap_forest_current(forest);
+
+	if (!cur)
+		fprintf(stderr, "error: domain '%s' has no current snapshot\n", vsnap_domain_name(dom));
+	return cur;
+}
+
+static int resolve(target *t, cli_ctx *ctx, const char *cmd, int npos, char **pos, int current)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if ((rc = check_target_args(cmd, npos, current)))
+		return rc;
 	if (cli_domain(&t->dom, ctx, pos[0]))
 		return CLI_ERROR;
 	if (vsnap_forest_get(&t->forest, t->dom)) {
@@ -146,9 +167,7 @@ static int resolve(target *t, cli_ctx *ctx, const char *cmd, int npos, char **po
 		return cli_fail(NULL);
 	}
 	if (current) {
-		if (!(t->snap = vsnap_forest_current(t->forest))) {
-			fprintf(stderr, "error: domain '%s' has no current snapshot\n",
-				vsnap_domain_name(t->dom));
+		if (!(t->snap = current_of(t->forest, t->dom))) {
 			target_free(t);
 			return CLI_ERROR;
 		}
@@ -157,6 +176,37 @@ static int resolve(target *t, cli_ctx *ctx, const char *cmd, int npos, char **po
 		return cli_fail(NULL);
 	}
 	return 0;
+}
+
+/* Parses "DOMAIN (SNAPSHOT | --current)" plus the options `o` and resolves the target. */
+static int parse_target(target *t, cli_ctx *ctx, int argc, char **argv, cli_opt *o, size_t no)
+{
+	char *pos[2];
+	int n = cli_parse(argv[0], argc, argv, o, no, pos, 2);
+
+	if (n < 0)
+		return CLI_USAGE;
+	return resolve(t, ctx, argv[0], n, pos, seen(o, no, "current"));
+}
+
+/*
+ * The end of a command that changes a domain: its message on success (not with --quiet or
+ * --json), then the domain and `owned` (a string the message may use, or NULL) freed.
+ */
+static int finish(cli_ctx *ctx, vsnap_domain *dom, char *owned, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int finish(cli_ctx *ctx, vsnap_domain *dom, char *owned, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rc == 0 && !ctx->quiet && !ctx->json) {
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+	}
+	vsnap_domain_free(dom);
+	free(owned);
+	return rc ? cli_fail(NULL) : CLI_OK;
 }
 
 static void print_time(long long t)
@@ -244,10 +294,8 @@ static int cmd_list(cli_ctx *ctx, int argc, char **argv)
 		rc = cli_fail(NULL);
 		goto out;
 	}
-	if (seen(o, no, "current") && !(from = vsnap_forest_current(forest))) {
-		fprintf(stderr, "error: domain '%s' has no current snapshot\n", vsnap_domain_name(dom));
+	if (seen(o, no, "current") && !(from = current_of(forest, dom)))
 		goto out;
-	}
 	if (seen(o, no, "from") && vsnap_forest_lookup(&from, forest, value(o, no, "from"))) {
 		rc = cli_fail(NULL);
 		goto out;
@@ -319,11 +367,9 @@ static int cmd_current(cli_ctx *ctx, int argc, char **argv)
 		rc = cli_fail(NULL);
 		goto out;
 	}
-	vsnap_snapshot *cur = vsnap_forest_current(forest);
-	if (!cur) {
-		fprintf(stderr, "error: domain '%s' has no current snapshot\n", vsnap_domain_name(dom));
+	vsnap_snapshot *cur = current_of(forest, dom);
+	if (!cur)
 		goto out;
-	}
 	if (ctx->json) {
 		json_snapshot(cur);
 		printf("\n");
@@ -348,13 +394,9 @@ out:
 static int cmd_info(cli_ctx *ctx, int argc, char **argv)
 {
 	cli_opt o[] = { OPT("current") };
-	char *pos[2];
 	target t;
-	int n = cli_parse(argv[0], argc, argv, o, NOPTS(o), pos, 2);
+	int rc = parse_target(&t, ctx, argc, argv, o, NOPTS(o));
 
-	if (n < 0)
-		return CLI_USAGE;
-	int rc = resolve(&t, ctx, argv[0], n, pos, o[0].seen);
 	if (rc)
 		return rc;
 	const vsnap_snapshot *s = t.snap;
@@ -400,13 +442,9 @@ static int cmd_info(cli_ctx *ctx, int argc, char **argv)
 static int cmd_parent(cli_ctx *ctx, int argc, char **argv)
 {
 	cli_opt o[] = { OPT("current") };
-	char *pos[2];
 	target t;
-	int n = cli_parse(argv[0], argc, argv, o, NOPTS(o), pos, 2);
+	int rc = parse_target(&t, ctx, argc, argv, o, NOPTS(o));
 
-	if (n < 0)
-		return CLI_USAGE;
-	int rc = resolve(&t, ctx, argv[0], n, pos, o[0].seen);
 	if (rc)
 		return rc;
 	vsnap_snapshot *p = vsnap_snapshot_parent(t.snap);
@@ -426,14 +464,10 @@ static int cmd_parent(cli_ctx *ctx, int argc, char **argv)
 static int cmd_dumpxml(cli_ctx *ctx, int argc, char **argv)
 {
 	cli_opt o[] = { OPT("security-info"), OPT("no-domain") };
-	char *pos[2];
 	target t;
 	char *xml = NULL;
-	int n = cli_parse(argv[0], argc, argv, o, NOPTS(o), pos, 2);
+	int rc = parse_target(&t, ctx, argc, argv, o, NOPTS(o));
 
-	if (n < 0)
-		return CLI_USAGE;
-	int rc = resolve(&t, ctx, argv[0], n, pos, 0);
 	if (rc)
 		return rc;
 	if (vsnap_snapshot_get_xml(&xml, t.snap, o[1].seen ? VSNAP_SNAPSHOT_XML_NO_DOMAIN : 0)) {
@@ -447,114 +481,96 @@ static int cmd_dumpxml(cli_ctx *ctx, int argc, char **argv)
 }
 
 /* revert/delete/edit address the snapshot by key, so the library resolves it once. */
-static int key_command(cli_ctx *ctx, int argc, char **argv, cli_opt *o, size_t no,
-	vsnap_domain **dom, const char **key)
+typedef struct {
+	vsnap_domain *dom;
+	const char *key;
+	char *made;   /* the key made for --current (owned), or NULL */
+} keyed;
+
+/* Parses "DOMAIN (SNAPSHOT | --current)"; on failure nothing is left to free. */
+static int parse_keyed(keyed *k, cli_ctx *ctx, int argc, char **argv, cli_opt *o, size_t no)
 {
 	char *pos[2];
 	int n = cli_parse(argv[0], argc, argv, o, no, pos, 2);
-	int current = seen(o, no, "current");
-	static char *cur_name;
+	target t;
+	int rc;
 
+	memset(k, 0, sizeof(*k));
 	if (n < 0)
 		return CLI_USAGE;
-	if (n < 1)
-		return cli_usage(argv[0], "%s: a domain is required", argv[0]);
-	if (n < 2 && !current)
-		return cli_usage(argv[0], "%s: a snapshot name (or --current) is required", argv[0]);
-	if (n >= 2 && current)
-		return cli_usage(argv[0], "%s: give a snapshot or --current, not both", argv[0]);
-	if (cli_domain(dom, ctx, pos[0]))
-		return CLI_ERROR;
-	if (!current) {
-		*key = pos[1];
-		return 0;
+	if (!seen(o, no, "current")) {
+		if ((rc = check_target_args(argv[0], n, 0)))
+			return rc;
+		k->key = pos[1];
+		return cli_domain(&k->dom, ctx, pos[0]) ? CLI_ERROR : 0;
 	}
-	vsnap_forest *f = NULL;
-	if (vsnap_forest_get(&f, *dom))
-		return cli_fail(NULL);
-	vsnap_snapshot *cur = vsnap_forest_current(f);
-	if (!cur) {
-		fprintf(stderr, "error: domain '%s' has no current snapshot\n", vsnap_domain_name(*dom));
-		vsnap_forest_free(f);
-		return CLI_ERROR;
-	}
+	if ((rc = resolve(&t, ctx, argv[0], n, pos, 1)))
+		return rc;
 	/* Address it by id when there is one: names may repeat on ESX. */
-	free(cur_name);
-	cur_name = strdup(vsnap_snapshot_id(cur) ? vsnap_snapshot_id(cur) : vsnap_snapshot_name(cur));
-	vsnap_forest_free(f);
-	*key = cur_name;
-	return cur_name ? 0 : CLI_ERROR;
+	const char *id = vsnap_snapshot_id(t.snap);
+	k->key = k->made = strdup(id ? id : vsnap_snapshot_name(t.snap));
+	vsnap_forest_free(t.forest);
+	if (!k->made) {
+		vsnap_domain_free(t.dom);
+		return CLI_ERROR;
+	}
+	k->dom = t.dom;
+	return 0;
 }
 
 static int cmd_revert(cli_ctx *ctx, int argc, char **argv)
 {
 	cli_opt o[] = { OPT("current"), OPT("running"), OPT("paused"), OPT("force") };
-	vsnap_domain *dom = NULL;
-	const char *key = NULL;
-	int rc = key_command(ctx, argc, argv, o, NOPTS(o), &dom, &key);
+	keyed k;
+	int rc = parse_keyed(&k, ctx, argc, argv, o, NOPTS(o));
 
-	if (rc) {
-		vsnap_domain_free(dom);
+	if (rc)
 		return rc;
-	}
 	unsigned int flags = (o[1].seen ? VSNAP_SNAPSHOT_REVERT_RUNNING : 0) |
 		(o[2].seen ? VSNAP_SNAPSHOT_REVERT_PAUSED : 0) |
 		(o[3].seen ? VSNAP_SNAPSHOT_REVERT_FORCE : 0);
-	rc = vsnap_snapshot_revert(dom, key, flags);
+	rc = vsnap_snapshot_revert(k.dom, k.key, flags);
 	cli_progress_done();
-	if (rc == 0 && !ctx->quiet && !ctx->json)
-		printf("Domain '%s' reverted to snapshot %s\n", vsnap_domain_name(dom), key);
-	vsnap_domain_free(dom);
-	return rc ? cli_fail(NULL) : CLI_OK;
+	return finish(ctx, k.dom, k.made, rc, "Domain '%s' reverted to snapshot %s\n",
+		vsnap_domain_name(k.dom), k.key);
 }
 
 static int cmd_delete(cli_ctx *ctx, int argc, char **argv)
 {
 	cli_opt o[] = { OPT("current"), OPT("children"), OPT("children-only"), OPT("metadata"),
 		OPT("no-consolidate") };
-	vsnap_domain *dom = NULL;
-	const char *key = NULL;
-	int rc = key_command(ctx, argc, argv, o, NOPTS(o), &dom, &key);
+	keyed k;
+	int rc = parse_keyed(&k, ctx, argc, argv, o, NOPTS(o));
 
-	if (rc) {
-		vsnap_domain_free(dom);
+	if (rc)
 		return rc;
-	}
 	unsigned int flags = (o[1].seen ? VSNAP_SNAPSHOT_DELETE_CHILDREN : 0) |
 		(o[2].seen ? VSNAP_SNAPSHOT_DELETE_CHILDREN_ONLY : 0) |
 		(o[3].seen ? VSNAP_SNAPSHOT_DELETE_METADATA_ONLY : 0) |
 		(o[4].seen ? VSNAP_SNAPSHOT_DELETE_NO_CONSOLIDATE : 0);
-	rc = vsnap_snapshot_delete(dom, key, flags);
+	rc = vsnap_snapshot_delete(k.dom, k.key, flags);
 	cli_progress_done();
-	if (rc == 0 && !ctx->quiet && !ctx->json)
-		printf(o[2].seen ? "Domain snapshot %s children deleted\n" :
-			"Domain snapshot %s deleted\n", key);
-	vsnap_domain_free(dom);
-	return rc ? cli_fail(NULL) : CLI_OK;
+	return finish(ctx, k.dom, k.made, rc, o[2].seen ? "Domain snapshot %s children deleted\n" :
+		"Domain snapshot %s deleted\n", k.key);
 }
 
 static int cmd_edit(cli_ctx *ctx, int argc, char **argv)
 {
 	cli_opt o[] = { OPT("current"), OPTV("rename"), OPTV("description") };
-	vsnap_domain *dom = NULL;
-	const char *key = NULL;
-	int rc;
+	keyed k;
+	int rc = parse_keyed(&k, ctx, argc, argv, o, NOPTS(o));
 
-	rc = key_command(ctx, argc, argv, o, NOPTS(o), &dom, &key);
-	if (rc) {
-		vsnap_domain_free(dom);
+	if (rc)
 		return rc;
-	}
 	if (!o[1].seen && !o[2].seen) {
-		vsnap_domain_free(dom);
+		vsnap_domain_free(k.dom);
+		free(k.made);
 		return cli_usage(argv[0], "snapshot-edit: give --rename NEW and/or --description TEXT");
 	}
-	rc = vsnap_snapshot_edit(dom, key, o[1].seen ? o[1].value : NULL,
+	rc = vsnap_snapshot_edit(k.dom, k.key, o[1].seen ? o[1].value : NULL,
 		o[2].seen ? o[2].value : NULL);
-	if (rc == 0 && !ctx->quiet && !ctx->json)
-		printf("Snapshot %s edited\n", o[1].seen ? o[1].value : key);
-	vsnap_domain_free(dom);
-	return rc ? cli_fail(NULL) : CLI_OK;
+	return finish(ctx, k.dom, k.made, rc, "Snapshot %s edited\n",
+		o[1].seen ? o[1].value : k.key);
 }
 
 static int cmd_delete_all(cli_ctx *ctx, int argc, char **argv)
@@ -571,10 +587,8 @@ static int cmd_delete_all(cli_ctx *ctx, int argc, char **argv)
 		return CLI_ERROR;
 	int rc = vsnap_snapshot_delete_all(dom, 0);
 	cli_progress_done();
-	if (rc == 0 && !ctx->quiet && !ctx->json)
-		printf("All snapshots of domain '%s' deleted\n", vsnap_domain_name(dom));
-	vsnap_domain_free(dom);
-	return rc ? cli_fail(NULL) : CLI_OK;
+	return finish(ctx, dom, NULL, rc, "All snapshots of domain '%s' deleted\n",
+		vsnap_domain_name(dom));
 }
 
 static int cmd_consolidate(cli_ctx *ctx, int argc, char **argv)

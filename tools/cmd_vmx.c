@@ -22,19 +22,56 @@ static int emit(int rc, char *out, const char *what)
 	return CLI_OK;
 }
 
+/* Reads the input FILE ('-' for stdin) and readies the options that name it in messages. */
+static int read_input(char **text, size_t *len, vsnap_vmx_options *o, const char *file)
+{
+	if (cli_read_file(text, len, file) < 0)
+		return CLI_ERROR;
+	vsnap_vmx_options_init(o, VSNAP_VMX_OPTIONS_VERSION);
+	o->source_name = strcmp(file, "-") ? file : "<stdin>";
+	return 0;
+}
+
+/* Parses "FILE [options]": the one positional argument goes to *file. */
+static int one_file(const char **file, int argc, char **argv, cli_opt *opts, size_t nopts)
+{
+	char *pos[2];
+	int n = cli_parse(argv[0], argc, argv, opts, nopts, pos, 2);
+
+	if (n < 0)
+		return CLI_USAGE;
+	if (n != 1)
+		return cli_usage(argv[0], "expected one FILE ('-' for stdin)");
+	*file = pos[0];
+	return 0;
+}
+
+/* Parses virsh's "vmware-vmx FILE". */
+static int native_file(const char **file, int argc, char **argv)
+{
+	char *pos[3];
+	int n = cli_parse(argv[0], argc, argv, NULL, 0, pos, 3);
+
+	if (n < 0)
+		return CLI_USAGE;
+	if (n != 2 || strcmp(pos[0], "vmware-vmx"))
+		return cli_usage(argv[0], "expected 'vmware-vmx FILE'");
+	*file = pos[1];
+	return 0;
+}
+
 /* vmx2xml FILE [--datastore-dir '[ds] dir'] [--datacenter-path P] [--missing-prefix P] */
 static int run_vmx2xml_common(const char *cmd, const char *file, const char *ds, const char *dc,
 	const char *missing, int secrets)
 {
 	char *text, *out = NULL, *warn = NULL;
 	size_t len;
-	if (cli_read_file(&text, &len, file) < 0)
-		return CLI_ERROR;
 	vsnap_vmx_options o;
-	vsnap_vmx_options_init(&o, VSNAP_VMX_OPTIONS_VERSION);
+
+	if (read_input(&text, &len, &o, file))
+		return CLI_ERROR;
 	o.datastore_dir = ds;
 	o.datacenter_path = dc;
-	o.source_name = strcmp(file, "-") ? file : "<stdin>";
 	/* with a datastore directory we follow libvirt's offline conventions (docs/vmx-compat.md) */
 	o.missing_prefix = missing ? missing : (ds ? "missing" : NULL);
 	/* The .vmx holds its secrets in clear already: show them unless asked not to. */
@@ -50,13 +87,12 @@ static int cmd_vmx2xml(cli_ctx *ctx, int argc, char **argv)
 	(void)ctx;
 	cli_opt opts[] = { { "datastore-dir", 1, NULL, 0 }, { "datacenter-path", 1, NULL, 0 },
 		{ "missing-prefix", 1, NULL, 0 }, { "no-secrets", 0, NULL, 0 } };
-	char *pos[2];
-	int n = cli_parse(argv[0], argc, argv, opts, 4, pos, 2);
-	if (n < 0)
-		return CLI_USAGE;
-	if (n != 1)
-		return cli_usage(argv[0], "expected one FILE ('-' for stdin)");
-	return run_vmx2xml_common(argv[0], pos[0], opts[0].value, opts[1].value, opts[2].value,
+	const char *file;
+	int rc = one_file(&file, argc, argv, opts, 4);
+
+	if (rc)
+		return rc;
+	return run_vmx2xml_common(argv[0], file, opts[0].value, opts[1].value, opts[2].value,
 		!opts[3].seen);
 }
 
@@ -64,12 +100,11 @@ static int run_xml2vmx(const char *cmd, const char *file, int hw)
 {
 	char *text, *out = NULL;
 	size_t len;
-	if (cli_read_file(&text, &len, file) < 0)
-		return CLI_ERROR;
 	vsnap_vmx_options o;
-	vsnap_vmx_options_init(&o, VSNAP_VMX_OPTIONS_VERSION);
+
+	if (read_input(&text, &len, &o, file))
+		return CLI_ERROR;
 	o.hw_version = hw;
-	o.source_name = strcmp(file, "-") ? file : "<stdin>";
 	int rc = vsnap_domain_xml_to_vmx(&out, text, &o, 0);
 	free(text);
 	return emit(rc, out, cmd);
@@ -79,12 +114,11 @@ static int cmd_xml2vmx(cli_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx;
 	cli_opt opts[] = { { "hw-version", 1, NULL, 0 } };
-	char *pos[2];
-	int n = cli_parse(argv[0], argc, argv, opts, 1, pos, 2);
-	if (n < 0)
-		return CLI_USAGE;
-	if (n != 1)
-		return cli_usage(argv[0], "expected one FILE ('-' for stdin)");
+	const char *file;
+	int rc = one_file(&file, argc, argv, opts, 1);
+
+	if (rc)
+		return rc;
 	int hw = 0;
 	if (opts[0].value) {
 		char *end;
@@ -93,52 +127,43 @@ static int cmd_xml2vmx(cli_ctx *ctx, int argc, char **argv)
 			return cli_usage(argv[0], "--hw-version: expected a number from 4 to 100");
 		hw = (int)v;
 	}
-	return run_xml2vmx(argv[0], pos[0], hw);
+	return run_xml2vmx(argv[0], file, hw);
 }
 
 /* virsh's names: domxml-from-native vmware-vmx FILE / domxml-to-native vmware-vmx FILE */
 static int cmd_from_native(cli_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	char *pos[3];
-	int n = cli_parse(argv[0], argc, argv, NULL, 0, pos, 3);
-	if (n < 0)
-		return CLI_USAGE;
-	if (n != 2 || strcmp(pos[0], "vmware-vmx"))
-		return cli_usage(argv[0], "expected 'vmware-vmx FILE'");
-	return run_vmx2xml_common(argv[0], pos[1], NULL, NULL, NULL, 1);
+	const char *file;
+	int rc = native_file(&file, argc, argv);
+
+	return rc ? rc : run_vmx2xml_common(argv[0], file, NULL, NULL, NULL, 1);
 }
 
 static int cmd_to_native(cli_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	char *pos[3];
-	int n = cli_parse(argv[0], argc, argv, NULL, 0, pos, 3);
-	if (n < 0)
-		return CLI_USAGE;
-	if (n != 2 || strcmp(pos[0], "vmware-vmx"))
-		return cli_usage(argv[0], "expected 'vmware-vmx FILE'");
-	return run_xml2vmx(argv[0], pos[1], 0);
+	const char *file;
+	int rc = native_file(&file, argc, argv);
+
+	return rc ? rc : run_xml2vmx(argv[0], file, 0);
 }
 
 static int cmd_vmsd2xml(cli_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx;
 	cli_opt opts[] = { { "tree", 0, NULL, 0 } };
-	char *pos[2];
-	int n = cli_parse(argv[0], argc, argv, opts, 1, pos, 2);
-	if (n < 0)
-		return CLI_USAGE;
-	if (n != 1)
-		return cli_usage(argv[0], "expected one FILE ('-' for stdin)");
+	const char *file;
 	char *text, *out = NULL;
 	size_t len;
-	if (cli_read_file(&text, &len, pos[0]) < 0)
-		return CLI_ERROR;
 	vsnap_vmx_options o;
-	vsnap_vmx_options_init(&o, VSNAP_VMX_OPTIONS_VERSION);
-	o.source_name = strcmp(pos[0], "-") ? pos[0] : "<stdin>";
-	int rc = vsnap_vmsd_to_xml(&out, text, len, &o, opts[0].seen ? VSNAP_VMSD_TREE : 0);
+	int rc = one_file(&file, argc, argv, opts, 1);
+
+	if (rc)
+		return rc;
+	if (read_input(&text, &len, &o, file))
+		return CLI_ERROR;
+	rc = vsnap_vmsd_to_xml(&out, text, len, &o, opts[0].seen ? VSNAP_VMSD_TREE : 0);
 	free(text);
 	return emit(rc, out, argv[0]);
 }

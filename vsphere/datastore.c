@@ -13,33 +13,36 @@
 
 static size_t on_data(void *data, size_t size, size_t n, void *payload)
 {
-	vsnap_vs_buf *b = payload;
+	vsnap__strbuf *b = payload;
 
-	return vsnap__vs_buf_add(b, data, size * n) < 0 ? 0 : size * n;
+	vsnap__strbuf_append_n(b, data, size * n);
+	return vsnap__strbuf_check(b) < 0 ? 0 : size * n;
 }
 
 /* Appends s percent-encoded, keeping '/' when keep_slash. */
-static int add_escaped(vsnap_vs_buf *b, const char *s, int keep_slash)
+static void add_escaped(vsnap__strbuf *b, const char *s, int keep_slash)
 {
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 		int plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 			(ch >= '0' && ch <= '9') || strchr("-._~", ch) || (keep_slash && ch == '/');
 
-		if ((plain ? vsnap__vs_buf_add(b, s, 1) : vsnap__vs_buf_printf(b, "%%%02X", ch)) < 0)
-			return VSNAP_ENOMEM;
+		if (plain)
+			vsnap__strbuf_append_n(b, s, 1);
+		else
+			vsnap__strbuf_appendf(b, "%%%02X", ch);
 	}
-	return 0;
 }
 
 /* "/folder/dir/f.vmx?dcPath=dc&dsName=ds": the part after scheme://host[:port]. */
-static int build_path(vsnap_vs_buf *b, const char *dc, const char *ds, const char *path)
+static void build_path(vsnap__strbuf *b, const char *dc, const char *ds, const char *path)
 {
-	if (vsnap__vs_buf_add(b, "/folder/", 8) < 0 || add_escaped(b, path, 1) < 0 ||
-	    vsnap__vs_buf_add(b, "?dcPath=", 8) < 0 || add_escaped(b, dc, 0) < 0 ||
-	    vsnap__vs_buf_add(b, "&dsName=", 8) < 0 || add_escaped(b, ds, 0) < 0)
-		return VSNAP_ENOMEM;
-	return 0;
+	vsnap__strbuf_append(b, "/folder/");
+	add_escaped(b, path, 1);
+	vsnap__strbuf_append(b, "?dcPath=");
+	add_escaped(b, dc, 0);
+	vsnap__strbuf_append(b, "&dsName=");
+	add_escaped(b, ds, 0);
 }
 
 static int http_get(vsnap_vs_client *c, const char *url, const char *what)
@@ -70,7 +73,7 @@ int vsnap__vs_datastore_get(char **out, size_t *len, vsnap_vs_client *c, const c
 	const char *ds_path)
 {
 	char *ds = NULL, *path = NULL, what[512];
-	vsnap_vs_buf url = { 0 };
+	vsnap__strbuf url = VSNAP__STRBUF_INIT;
 	const char *p;
 	int rc;
 
@@ -83,13 +86,14 @@ int vsnap__vs_datastore_get(char **out, size_t *len, vsnap_vs_client *c, const c
 	p = strstr(c->url, "://");
 	p = p ? strchr(p + 3, '/') : NULL;
 	vsnap__vs_exchange_begin(c, "GET");
-	if (vsnap__vs_buf_add(&url, c->url, p ? (size_t)(p - c->url) : strlen(c->url)) < 0 ||
-	    build_path(&c->x.req, datacenter ? datacenter : "ha-datacenter", ds, path) < 0 ||
-	    vsnap__vs_buf_add(&url, c->x.req.data, c->x.req.len) < 0) {
-		rc = VSNAP_ENOMEM;
+	vsnap__strbuf_append_n(&url, c->url, p ? (size_t)(p - c->url) : strlen(c->url));
+	build_path(&c->x.req, datacenter ? datacenter : "ha-datacenter", ds, path);
+	if ((rc = vsnap__strbuf_check(&c->x.req)) < 0)
 		goto out;
-	}
-	if ((rc = http_get(c, url.data, what)) < 0)
+	vsnap__strbuf_append_n(&url, c->x.req.ptr, c->x.req.len);
+	if ((rc = vsnap__strbuf_check(&url)) < 0)
+		goto out;
+	if ((rc = http_get(c, url.ptr, what)) < 0)
 		goto out;
 	if ((rc = vsnap__vs_exchange_end(c)) < 0)
 		goto out;
@@ -112,12 +116,12 @@ int vsnap__vs_datastore_get(char **out, size_t *len, vsnap_vs_client *c, const c
 		rc = vsnap__error_oom();
 		goto out;
 	}
-	memcpy(*out, c->x.resp.data ? c->x.resp.data : "", c->x.resp.len);
+	memcpy(*out, vsnap__strbuf_cstr(&c->x.resp), c->x.resp.len);
 	(*out)[c->x.resp.len] = '\0';
 	if (len)
 		*len = c->x.resp.len;
 out:
-	vsnap__vs_buf_free(&url);
+	vsnap__strbuf_clear(&url);
 	free(ds);
 	free(path);
 	return rc;

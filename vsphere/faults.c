@@ -201,7 +201,7 @@ int vsnap__vs_soap_error(vsnap_vs_client *c, const char *op, const char *what)
 		char excerpt[201];
 		size_t i;
 
-		snprintf(excerpt, sizeof(excerpt), "%s", c->x.resp.len ? c->x.resp.data
+		snprintf(excerpt, sizeof(excerpt), "%s", c->x.resp.len ? c->x.resp.ptr
 			: "empty body");
 		for (i = 0; excerpt[i]; i++)
 			if (excerpt[i] == '\n' || excerpt[i] == '\r' || excerpt[i] == '\t')

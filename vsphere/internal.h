@@ -10,27 +10,17 @@
 #include "vim25H.h"
 #include "vsphere/vsphere.h"
 #include "core/error.h"
+#include "core/strbuf.h"
 
 /* The namespace table of the generated bindings (vim25.nsmap, compiled in client.c). */
 extern struct Namespace vim25_namespaces[];
 
-/* A growable byte buffer, always NUL-terminated. */
-typedef struct {
-	char *data;
-	size_t len;
-	size_t cap;
-} vsnap_vs_buf;
-
-int vsnap__vs_buf_add(vsnap_vs_buf *b, const void *data, size_t len);
-int vsnap__vs_buf_printf(vsnap_vs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void vsnap__vs_buf_reset(vsnap_vs_buf *b);
-void vsnap__vs_buf_free(vsnap_vs_buf *b);
 
 /* The transport state of the exchange under way (one SOAP request/response, or a GET). */
 typedef struct {
 	const char *op;           /* operation name, e.g. "RetrievePropertiesEx" */
-	vsnap_vs_buf req;         /* request body as sent */
-	vsnap_vs_buf resp;        /* response body as received (or replayed) */
+	vsnap__strbuf req;        /* request body as sent */
+	vsnap__strbuf resp;        /* response body as received (or replayed) */
 	size_t resp_pos;          /* how much of resp gSOAP has consumed */
 	int resp_loaded;          /* resp complete (drained from curl, or read from fixture) */
 	long http_status;         /* 0 = no HTTP response */
@@ -161,6 +151,18 @@ int vsnap__vs_check_missing(vsnap_vs_client *c, struct vim25__ObjectContent *obj
 char *vsnap__vs_strdup(const char *s);
 int vsnap__vs_dup(char **out, const char *s);
 vim25__MoRef *vsnap__vs_soap_moref(struct soap *soap, const char *type, const char *value);
+
+/*
+ * Calls the vim25 method `op` (its name in the bindings: "CreateSnapshot_USCORETask") on the
+ * client `c` with the arguments from _this on, sets `rc` to gSOAP's status and `out` to the
+ * reply's returnval (NULL when the call failed). The methods that start a task or find an
+ * object differ only in their types; this keeps each call to the line that differs.
+ */
+#define VSNAP_VS_CALL(rc, out, c, op, ...) do { \
+		struct vim25__##op##Response r_ = { 0 }; \
+		(rc) = soap_call_vim25__##op((c)->soap, (c)->url, (c)->soap_action, __VA_ARGS__, &r_); \
+		(out) = r_.returnval; \
+	} while (0)
 int vsnap__vs_moref_from_soap(vsnap_vs_moref *out, const vim25__MoRef *ref);
 /* xsd:dateTime -> seconds since the epoch (UTC); -1 on a malformed value. */
 long long vsnap__vs_parse_datetime(const char *text);

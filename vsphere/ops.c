@@ -54,87 +54,45 @@ static int call_op(vsnap_vs_client *c, void *arg)
 	int rc;
 
 	switch (a->kind) {
-	case OP_CREATE: {
-		struct vim25__CreateSnapshot_USCORETaskResponse r;
-
-		rc = soap_call_vim25__CreateSnapshot_USCORETask(s, c->url, c->soap_action, me, name,
-			desc, a->b1 ? true_ : false_, a->b2 ? true_ : false_, &r);
-		task = r.returnval;
+	case OP_CREATE:
+		VSNAP_VS_CALL(rc, task, c, CreateSnapshot_USCORETask, me, name, desc,
+			a->b1 ? true_ : false_, a->b2 ? true_ : false_);
 		break;
-	}
-	case OP_REVERT: {
-		struct vim25__RevertToSnapshot_USCORETaskResponse r;
-
-		rc = soap_call_vim25__RevertToSnapshot_USCORETask(s, c->url, c->soap_action, me,
-			host, opt_bool(s, a->b1), &r);
-		task = r.returnval;
+	case OP_REVERT:
+		VSNAP_VS_CALL(rc, task, c, RevertToSnapshot_USCORETask, me, host,
+			opt_bool(s, a->b1));
 		break;
-	}
-	case OP_REVERT_CURRENT: {
-		struct vim25__RevertToCurrentSnapshot_USCORETaskResponse r;
-
-		rc = soap_call_vim25__RevertToCurrentSnapshot_USCORETask(s, c->url, c->soap_action,
-			me, host, opt_bool(s, a->b1), &r);
-		task = r.returnval;
+	case OP_REVERT_CURRENT:
+		VSNAP_VS_CALL(rc, task, c, RevertToCurrentSnapshot_USCORETask, me, host,
+			opt_bool(s, a->b1));
 		break;
-	}
-	case OP_REMOVE: {
-		struct vim25__RemoveSnapshot_USCORETaskResponse r;
-
-		rc = soap_call_vim25__RemoveSnapshot_USCORETask(s, c->url, c->soap_action, me,
-			a->b1 ? true_ : false_, opt_bool(s, a->b2), &r);
-		task = r.returnval;
+	case OP_REMOVE:
+		VSNAP_VS_CALL(rc, task, c, RemoveSnapshot_USCORETask, me, a->b1 ? true_ : false_,
+			opt_bool(s, a->b2));
 		break;
-	}
-	case OP_REMOVE_ALL: {
-		struct vim25__RemoveAllSnapshots_USCORETaskResponse r;
-
-		rc = soap_call_vim25__RemoveAllSnapshots_USCORETask(s, c->url, c->soap_action, me,
-			opt_bool(s, a->b2), &r);
-		task = r.returnval;
+	case OP_REMOVE_ALL:
+		VSNAP_VS_CALL(rc, task, c, RemoveAllSnapshots_USCORETask, me, opt_bool(s, a->b2));
 		break;
-	}
 	case OP_RENAME: {
 		struct vim25__RenameSnapshotResponse r;
 
 		return soap_call_vim25__RenameSnapshot(s, c->url, c->soap_action, me, name, desc, &r);
 	}
-	case OP_CONSOLIDATE: {
-		struct vim25__ConsolidateVMDisks_USCORETaskResponse r;
-
-		rc = soap_call_vim25__ConsolidateVMDisks_USCORETask(s, c->url, c->soap_action, me,
-			&r);
-		task = r.returnval;
+	case OP_CONSOLIDATE:
+		VSNAP_VS_CALL(rc, task, c, ConsolidateVMDisks_USCORETask, me);
 		break;
-	}
-	case OP_POWER_ON: {
-		struct vim25__PowerOnVM_USCORETaskResponse r;
-
-		rc = soap_call_vim25__PowerOnVM_USCORETask(s, c->url, c->soap_action, me, host, &r);
-		task = r.returnval;
+	case OP_POWER_ON:
+		VSNAP_VS_CALL(rc, task, c, PowerOnVM_USCORETask, me, host);
 		break;
-	}
-	case OP_POWER_OFF: {
-		struct vim25__PowerOffVM_USCORETaskResponse r;
-
-		rc = soap_call_vim25__PowerOffVM_USCORETask(s, c->url, c->soap_action, me, &r);
-		task = r.returnval;
+	case OP_POWER_OFF:
+		VSNAP_VS_CALL(rc, task, c, PowerOffVM_USCORETask, me);
 		break;
-	}
-	case OP_SUSPEND: {
-		struct vim25__SuspendVM_USCORETaskResponse r;
-
-		rc = soap_call_vim25__SuspendVM_USCORETask(s, c->url, c->soap_action, me, &r);
-		task = r.returnval;
+	case OP_SUSPEND:
+		VSNAP_VS_CALL(rc, task, c, SuspendVM_USCORETask, me);
 		break;
-	}
-	case OP_RESET: {
-		struct vim25__ResetVM_USCORETaskResponse r;
-
-		rc = soap_call_vim25__ResetVM_USCORETask(s, c->url, c->soap_action, me, &r);
-		task = r.returnval;
+	case OP_RESET:
+		VSNAP_VS_CALL(rc, task, c, ResetVM_USCORETask, me);
 		break;
-	}
 	case OP_SHUTDOWN: {
 		struct vim25__ShutdownGuestResponse r;
 

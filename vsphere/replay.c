@@ -20,11 +20,11 @@
 static const char redacted[] = "(redacted)";
 
 /* Replaces the text of every element named `name` (any prefix) in b with "(redacted)". */
-static int redact_element(vsnap_vs_buf *out, const char *body, size_t len, const char *name)
+static int redact_element(vsnap__strbuf *out, const char *body, size_t len, const char *name)
 {
 	size_t nlen = strlen(name), i = 0;
 
-	vsnap__vs_buf_reset(out);
+	vsnap__strbuf_truncate(out, 0);
 	while (i < len) {
 		const char *lt = memchr(body + i, '<', len - i);
 		const char *p, *gt, *end;
@@ -38,17 +38,16 @@ static int redact_element(vsnap_vs_buf *out, const char *body, size_t len, const
 		if ((size_t)(body + len - p) > nlen && !strncmp(p, name, nlen) &&
 		    (p[nlen] == '>' || p[nlen] == ' ') && (gt = memchr(p, '>', (size_t)(body + len - p))) &&
 		    gt[-1] != '/' && (end = memchr(gt, '<', (size_t)(body + len - gt)))) {
-			if (vsnap__vs_buf_add(out, body + i, (size_t)(gt + 1 - (body + i))) < 0 ||
-			    vsnap__vs_buf_add(out, redacted, sizeof(redacted) - 1) < 0)
-				return VSNAP_ENOMEM;
+			vsnap__strbuf_append_n(out, body + i, (size_t)(gt + 1 - (body + i)));
+			vsnap__strbuf_append_n(out, redacted, sizeof(redacted) - 1);
 			i = (size_t)(end - body);
 			continue;
 		}
-		if (vsnap__vs_buf_add(out, body + i, (size_t)(lt + 1 - (body + i))) < 0)
-			return VSNAP_ENOMEM;
+		vsnap__strbuf_append_n(out, body + i, (size_t)(lt + 1 - (body + i)));
 		i = (size_t)(lt + 1 - body);
 	}
-	return vsnap__vs_buf_add(out, body + i, len - i);
+	vsnap__strbuf_append_n(out, body + i, len - i);
+	return vsnap__strbuf_check(out);
 }
 
 /*
@@ -78,31 +77,34 @@ static void redact_filter_ids(char *s, size_t *len)
 char *vsnap__vs_redact(const char *body, size_t len, size_t *out_len)
 {
 	static const char *const always[] = { "password", "sessionID", "sessionKey" };
-	vsnap_vs_buf a = { 0 }, b = { 0 };
+	vsnap__strbuf a = VSNAP__STRBUF_INIT, b = VSNAP__STRBUF_INIT;
 	size_t i;
 
-	if (vsnap__vs_buf_add(&a, body, len) < 0)
+	vsnap__strbuf_append_n(&a, body, len);
+	if (vsnap__strbuf_check(&a) < 0) {
+		vsnap__strbuf_clear(&a);
 		return NULL;
+	}
 	for (i = 0; i < sizeof(always) / sizeof(always[0]) + 1; i++) {
-		vsnap_vs_buf t;
+		vsnap__strbuf t;
 
 		/* A UserSession's key is the session id on some servers. */
-		if (i == sizeof(always) / sizeof(always[0]) && !strstr(a.data, "LoginResponse"))
+		if (i == sizeof(always) / sizeof(always[0]) && !strstr(a.ptr, "LoginResponse"))
 			break;
-		if (redact_element(&b, a.data, a.len,
+		if (redact_element(&b, a.ptr, a.len,
 				i < sizeof(always) / sizeof(always[0]) ? always[i] : "key") < 0) {
-			vsnap__vs_buf_free(&a);
-			vsnap__vs_buf_free(&b);
+			vsnap__strbuf_clear(&a);
+			vsnap__strbuf_clear(&b);
 			return NULL;
 		}
 		t = a;
 		a = b;
 		b = t;
 	}
-	vsnap__vs_buf_free(&b);
-	redact_filter_ids(a.data, &a.len);
+	vsnap__strbuf_clear(&b);
+	redact_filter_ids(a.ptr, &a.len);
 	*out_len = a.len;
-	return a.data;
+	return a.ptr;   /* the buffer's text, handed over */
 }
 
 static int write_file(const char *path, const char *data, size_t len)
@@ -130,7 +132,7 @@ int vsnap__vs_record_write(vsnap_vs_client *c)
 
 	if (mkdir(c->record_dir, 0700) < 0 && errno != EEXIST)
 		return vsnap__error_os("record: cannot create directory '%s'", c->record_dir);
-	if (!(req = vsnap__vs_redact(c->x.req.data ? c->x.req.data : "", c->x.req.len, &rlen)))
+	if (!(req = vsnap__vs_redact(c->x.req.ptr ? c->x.req.ptr : "", c->x.req.len, &rlen)))
 		return vsnap__error_oom();
 	snprintf(path, sizeof(path), "%s/%04u-%s.%s", c->record_dir, c->seq, c->x.op,
 		is_get ? "req.txt" : "req.xml");
@@ -141,9 +143,9 @@ int vsnap__vs_record_write(vsnap_vs_client *c)
 	snprintf(path, sizeof(path), "%s/%04u-%s.%s", c->record_dir, c->seq, c->x.op,
 		is_get ? "resp.data" : "resp.xml");
 	if (is_get) {
-		rc = write_file(path, c->x.resp.data ? c->x.resp.data : "", c->x.resp.len);
+		rc = write_file(path, c->x.resp.ptr ? c->x.resp.ptr : "", c->x.resp.len);
 	} else {
-		char *resp = vsnap__vs_redact(c->x.resp.data ? c->x.resp.data : "", c->x.resp.len,
+		char *resp = vsnap__vs_redact(c->x.resp.ptr ? c->x.resp.ptr : "", c->x.resp.len,
 			&rlen);
 
 		if (!resp)
@@ -159,20 +161,22 @@ int vsnap__vs_record_write(vsnap_vs_client *c)
 }
 
 /* Reads a whole file into b; 1 if it exists, 0 if not, < 0 on error. */
-static int read_file(vsnap_vs_buf *b, const char *path)
+static int read_file(vsnap__strbuf *b, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	char tmp[8192];
 	size_t n;
 
-	vsnap__vs_buf_reset(b);
+	vsnap__strbuf_clear(b);
 	if (!f)
 		return errno == ENOENT ? 0 : vsnap__error_os("replay: cannot open '%s'", path);
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		if (vsnap__vs_buf_add(b, tmp, n) < 0) {
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0) {
+		vsnap__strbuf_append_n(b, tmp, n);
+		if (vsnap__strbuf_check(b) < 0) {
 			fclose(f);
 			return VSNAP_ENOMEM;
 		}
+	}
 	if (ferror(f)) {
 		fclose(f);
 		return vsnap__error_os("replay: cannot read '%s'", path);
@@ -222,7 +226,7 @@ static int find_exchange(char **op, int *is_get, const char *dir, unsigned int s
 int vsnap__vs_replay_load(vsnap_vs_client *c)
 {
 	char path[4096], want[256], got[256];
-	vsnap_vs_buf fx = { 0 };
+	vsnap__strbuf fx = VSNAP__STRBUF_INIT;
 	char *op = NULL;
 	int is_get = 0, rc;
 
@@ -244,23 +248,23 @@ int vsnap__vs_replay_load(vsnap_vs_client *c)
 		is_get ? "req.txt" : "req.xml");
 	if ((rc = read_file(&fx, path)) < 0)
 		goto out;
-	if (rc == 1 && !is_get && strcmp(this_of(fx.data, want, sizeof(want)),
-			this_of(c->x.req.data, got, sizeof(got)))) {
+	if (rc == 1 && !is_get && strcmp(this_of(fx.ptr, want, sizeof(want)),
+			this_of(c->x.req.ptr, got, sizeof(got)))) {
 		rc = vsnap__error_set(VSNAP_EREPLAY, VSNAP_ERRCLASS_ESX,
 			"replay '%s': request #%u %s is on '%s' but the fixture expects '%s'",
 			c->replay_dir, c->seq, op, got, want);
 		goto out;
 	}
-	if (rc == 1 && is_get && strcmp(fx.data, c->x.req.data ? c->x.req.data : "")) {
+	if (rc == 1 && is_get && strcmp(fx.ptr, c->x.req.ptr ? c->x.req.ptr : "")) {
 		rc = vsnap__error_set(VSNAP_EREPLAY, VSNAP_ERRCLASS_ESX,
 			"replay '%s': request #%u is '%s' but the fixture expects '%s'",
-			c->replay_dir, c->seq, c->x.req.data ? c->x.req.data : "", fx.data);
+			c->replay_dir, c->seq, c->x.req.ptr ? c->x.req.ptr : "", fx.ptr);
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/%04u-%s.status", c->replay_dir, c->seq, op);
 	if ((rc = read_file(&fx, path)) < 0)
 		goto out;
-	c->x.http_status = rc == 1 ? strtol(fx.data, NULL, 10) : 200;
+	c->x.http_status = rc == 1 ? strtol(fx.ptr, NULL, 10) : 200;
 	snprintf(path, sizeof(path), "%s/%04u-%s.%s", c->replay_dir, c->seq, op,
 		is_get ? "resp.data" : "resp.xml");
 	if ((rc = read_file(&c->x.resp, path)) < 0)
@@ -269,6 +273,6 @@ int vsnap__vs_replay_load(vsnap_vs_client *c)
 	rc = 0;
 out:
 	free(op);
-	vsnap__vs_buf_free(&fx);
+	vsnap__strbuf_clear(&fx);
 	return rc;
 }

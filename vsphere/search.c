@@ -29,38 +29,22 @@ static int call_find(vsnap_vs_client *c, void *arg)
 
 	switch (a->kind) {
 	case BY_UUID: {
-		struct vim25__FindByUuidResponse r;
 		enum xsd__boolean *inst = soap_malloc(s, sizeof(*inst));
 
 		if (inst)
 			*inst = a->instance_uuid ? true_ : false_;
-		rc = soap_call_vim25__FindByUuid(s, c->url, c->soap_action, si, NULL, key, true_,
-			inst, &r);
-		ret = r.returnval;
+		VSNAP_VS_CALL(rc, ret, c, FindByUuid, si, NULL, key, true_, inst);
 		break;
 	}
-	case BY_PATH: {
-		struct vim25__FindByInventoryPathResponse r;
-
-		rc = soap_call_vim25__FindByInventoryPath(s, c->url, c->soap_action, si, key, &r);
-		ret = r.returnval;
+	case BY_PATH:
+		VSNAP_VS_CALL(rc, ret, c, FindByInventoryPath, si, key);
 		break;
-	}
-	case BY_IP: {
-		struct vim25__FindByIpResponse r;
-
-		rc = soap_call_vim25__FindByIp(s, c->url, c->soap_action, si, NULL, key, true_, &r);
-		ret = r.returnval;
+	case BY_IP:
+		VSNAP_VS_CALL(rc, ret, c, FindByIp, si, NULL, key, true_);
 		break;
-	}
-	default: {
-		struct vim25__FindByDnsNameResponse r;
-
-		rc = soap_call_vim25__FindByDnsName(s, c->url, c->soap_action, si, NULL, key, true_,
-			&r);
-		ret = r.returnval;
+	default:
+		VSNAP_VS_CALL(rc, ret, c, FindByDnsName, si, NULL, key, true_);
 		break;
-	}
 	}
 	if (rc == SOAP_OK && ret && vsnap__vs_moref_from_soap(&a->found, ret) < 0) {
 		c->x.error_set = 1;

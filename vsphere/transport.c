@@ -199,7 +199,8 @@ static int cb_send(struct soap *soap, const char *buf, size_t len)
 {
 	vsnap_vs_client *c = soap->user;
 
-	if (vsnap__vs_buf_add(&c->x.req, buf, len) < 0)
+	vsnap__strbuf_append_n(&c->x.req, buf, len);
+	if (vsnap__strbuf_check(&c->x.req) < 0)
 		return soap->error = SOAP_EOM;
 	if (c->replay_dir)
 		return SOAP_OK;
@@ -263,16 +264,19 @@ static size_t cb_recv(struct soap *soap, char *buf, size_t size)
 	if (!c->x.resp_loaded && !c->replay_dir) {
 		char tmp[16384];
 
-		while ((n = c->lower_recv(soap, tmp, sizeof(tmp))) > 0)
-			if (vsnap__vs_buf_add(&c->x.resp, tmp, n) < 0)
+		while ((n = c->lower_recv(soap, tmp, sizeof(tmp))) > 0) {
+			vsnap__strbuf_append_n(&c->x.resp, tmp, n);
+			if (vsnap__strbuf_check(&c->x.resp) < 0)
 				return 0;
+		}
 		c->x.resp_loaded = 1;
 		soap->error = SOAP_OK;
 	}
 	n = c->x.resp.len - c->x.resp_pos;
 	if (n > size)
 		n = size;
-	memcpy(buf, c->x.resp.data + c->x.resp_pos, n);
+	if (n)   /* an empty reply has no text at all */
+		memcpy(buf, c->x.resp.ptr + c->x.resp_pos, n);
 	c->x.resp_pos += n;
 	return n;
 }
@@ -316,14 +320,15 @@ void vsnap__vs_transport_free(vsnap_vs_client *c)
 	if (c->curl)
 		curl_easy_cleanup(c->curl);
 	c->curl = NULL;
-	vsnap__vs_buf_free(&c->x.req);
-	vsnap__vs_buf_free(&c->x.resp);
+	vsnap__strbuf_clear(&c->x.req);
+	vsnap__strbuf_clear(&c->x.resp);
 }
 
 void vsnap__vs_exchange_begin(vsnap_vs_client *c, const char *op)
 {
-	vsnap__vs_buf_reset(&c->x.req);
-	vsnap__vs_buf_reset(&c->x.resp);
+	/* Cleared, not truncated: a failed append of the last exchange must not stick. */
+	vsnap__strbuf_clear(&c->x.req);
+	vsnap__strbuf_clear(&c->x.resp);
 	c->x.op = op;
 	c->x.resp_pos = 0;
 	c->x.resp_loaded = 0;

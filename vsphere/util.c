@@ -1,5 +1,5 @@
 /*
- * util.c: small helpers of vsphere/: byte buffer, MoRefs, xsd:dateTime, datastore paths.
+ * util.c: small helpers of vsphere/: MoRefs, xsd:dateTime, datastore paths.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdarg.h>
@@ -9,68 +9,6 @@
 #include <time.h>
 
 #include "vsphere/internal.h"
-
-int vsnap__vs_buf_add(vsnap_vs_buf *b, const void *data, size_t len)
-{
-	if (b->len + len + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (cap < b->len + len + 1)
-			cap *= 2;
-		if (!(p = realloc(b->data, cap)))
-			return vsnap__error_oom();
-		b->data = p;
-		b->cap = cap;
-	}
-	if (len)
-		memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
-int vsnap__vs_buf_printf(vsnap_vs_buf *b, const char *fmt, ...)
-{
-	char small[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return vsnap__error_set(VSNAP_ERROR, VSNAP_ERRCLASS_OS, "formatting failed");
-	if ((size_t)n < sizeof(small))
-		return vsnap__vs_buf_add(b, small, (size_t)n);
-	{
-		char *big = malloc((size_t)n + 1);
-		int rc;
-
-		if (!big)
-			return vsnap__error_oom();
-		va_start(ap, fmt);
-		vsnprintf(big, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		rc = vsnap__vs_buf_add(b, big, (size_t)n);
-		free(big);
-		return rc;
-	}
-}
-
-void vsnap__vs_buf_reset(vsnap_vs_buf *b)
-{
-	b->len = 0;
-	if (b->data)
-		b->data[0] = '\0';
-}
-
-void vsnap__vs_buf_free(vsnap_vs_buf *b)
-{
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
-}
 
 char *vsnap__vs_strdup(const char *s)
 {

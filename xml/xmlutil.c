@@ -23,6 +23,34 @@ typedef struct {
 } first_error;
 
 /*
+ * libxml2 names lines inside some messages as well: "Couldn't find end of Start Tag bad line 1"
+ * and "Premature end of data in tag domain line 1" end with the line where the unfinished
+ * element starts, while err->line is where the parser gave up (often the end of the text); the
+ * start is where to look, so it becomes the line of the error and leaves the text. Inside a
+ * message ("tag mismatch: disk line 7 and devices") a line is kept when it tells something new,
+ * and dropped when it repeats the error's own line. So a message names each line once.
+ */
+static void tidy_lines(first_error *first)
+{
+	char *p = strstr(first->msg, " line ");
+	char *digits, *end;
+	long line;
+
+	if (!p)
+		return;
+	digits = p + 6;
+	line = strtol(digits, &end, 10);
+	if (end == digits || *digits < '0' || *digits > '9' || line <= 0 || line > INT_MAX)
+		return;
+	if (*end == '\0') {
+		first->line = (int)line;
+		*p = '\0';
+	} else if (*end == ' ' && line == first->line) {
+		memmove(p, end, strlen(end) + 1);
+	}
+}
+
+/*
  * libxml2's structured error callback: keeps the first error instead of printing it (a library
  * must not print). `ctx` is the parser context, whose _private points to our first_error.
  */
@@ -40,6 +68,7 @@ static void keep_first_error(void *ctx, xmlErrorPtr err)
 	n = strlen(first->msg);
 	while (n > 0 && (first->msg[n - 1] == '\n' || first->msg[n - 1] == ' '))
 		first->msg[--n] = '\0';
+	tidy_lines(first);
 }
 
 int vsnap__xml_read(xmlDocPtr *doc, const char *text, const char *what)

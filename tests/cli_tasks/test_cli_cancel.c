@@ -139,16 +139,23 @@ static void assert_message(const cr_proc *p, const char *verb)
 			p->err);
 }
 
-static void ctrl_c_cancels_the_task(void **state)
+#define SCRIPT(rules) rules, sizeof(rules) / sizeof((rules)[0])
+
+/*
+ * Ctrl-C once `updates` long polls went out (and `pause_us` later, so that the CLI waits
+ * inside the next request): the CLI exits soon, says "cancelled", cancels the task on the
+ * server and still logs out.
+ */
+static void ctrl_c_scenario(const fs_rule *script, size_t n, int updates, useconds_t pause_us)
 {
 	cr_proc p;
 	long long sent;
 
-	(void)state;
-	start_front(endless, sizeof(endless) / sizeof(endless[0]));
+	start_front(script, n);
 	start_create(&p, NULL);
-	/* the task is under way: a few "running" updates were read */
-	wait_for_op(&p, "WaitForUpdatesEx", 3);
+	wait_for_op(&p, "WaitForUpdatesEx", updates);
+	if (pause_us)
+		usleep(pause_us);
 	sent = cr_now_ms();
 	cr_signal(&p, SIGINT);
 	assert_int_not_equal(cr_wait(&p, 15000), -1);
@@ -156,28 +163,35 @@ static void ctrl_c_cancels_the_task(void **state)
 	assert_true(cr_now_ms() - sent < 5000);
 	assert_message(&p, "cancelled");
 	assert_cancel_task_sent();
-	/* the session is still closed properly after a cancel */
 	assert_int_equal(fs_count(srv, "Logout"), 1);
+}
+
+/* The same with --timeout 1 instead of Ctrl-C: the message says "timed out". */
+static void timeout_scenario(const fs_rule *script, size_t n)
+{
+	cr_proc p;
+
+	start_front(script, n);
+	start_create(&p, "1");
+	assert_int_not_equal(cr_wait(&p, 15000), -1);
+	/* connect + lookup + 1 s of task + cancel: a few seconds at most */
+	assert_true(cr_elapsed_ms(&p) < 5000);
+	assert_message(&p, "timed out");
+	assert_cancel_task_sent();
+	assert_int_equal(fs_count(srv, "Logout"), 1);
+}
+
+/* The task is under way: a few "running" updates were read. */
+static void ctrl_c_cancels_the_task(void **state)
+{
+	(void)state;
+	ctrl_c_scenario(SCRIPT(endless), 3, 0);
 }
 
 static void ctrl_c_during_a_hung_request(void **state)
 {
-	cr_proc p;
-	long long sent;
-
 	(void)state;
-	start_front(hung, sizeof(hung) / sizeof(hung[0]));
-	start_create(&p, NULL);
-	wait_for_op(&p, "WaitForUpdatesEx", 2);
-	usleep(300000);         /* the CLI now waits inside the unanswered request */
-	sent = cr_now_ms();
-	cr_signal(&p, SIGINT);
-	assert_int_not_equal(cr_wait(&p, 15000), -1);
-	printf("SIGINT in a hung request -> exit in %lld ms\n", cr_now_ms() - sent);
-	assert_true(cr_now_ms() - sent < 5000);
-	assert_message(&p, "cancelled");
-	assert_cancel_task_sent();
-	assert_int_equal(fs_count(srv, "Logout"), 1);
+	ctrl_c_scenario(SCRIPT(hung), 2, 300000);
 }
 
 static void second_ctrl_c_quits_at_once(void **state)
@@ -186,7 +200,7 @@ static void second_ctrl_c_quits_at_once(void **state)
 	long long sent;
 
 	(void)state;
-	start_front(deaf, sizeof(deaf) / sizeof(deaf[0]));
+	start_front(SCRIPT(deaf));
 	start_create(&p, NULL);
 	wait_for_op(&p, "WaitForUpdatesEx", 3);
 	cr_signal(&p, SIGINT);
@@ -206,31 +220,14 @@ static void second_ctrl_c_quits_at_once(void **state)
 
 static void timeout_cancels_the_task(void **state)
 {
-	cr_proc p;
-
 	(void)state;
-	start_front(endless, sizeof(endless) / sizeof(endless[0]));
-	start_create(&p, "1");
-	assert_int_not_equal(cr_wait(&p, 15000), -1);
-	/* connect + lookup + 1 s of task + cancel: a few seconds at most */
-	assert_true(cr_elapsed_ms(&p) < 5000);
-	assert_message(&p, "timed out");
-	assert_cancel_task_sent();
-	assert_int_equal(fs_count(srv, "Logout"), 1);
+	timeout_scenario(SCRIPT(endless));
 }
 
 static void timeout_during_a_hung_request(void **state)
 {
-	cr_proc p;
-
 	(void)state;
-	start_front(hung, sizeof(hung) / sizeof(hung[0]));
-	start_create(&p, "1");
-	assert_int_not_equal(cr_wait(&p, 15000), -1);
-	assert_true(cr_elapsed_ms(&p) < 5000);
-	assert_message(&p, "timed out");
-	assert_cancel_task_sent();
-	assert_int_equal(fs_count(srv, "Logout"), 1);
+	timeout_scenario(SCRIPT(hung));
 }
 
 /* Starts `vsnap [--timeout T] domstate VM` on pipes. */
@@ -249,7 +246,7 @@ static void timeout_bounds_a_hung_lookup(void **state)
 	cr_proc p;
 
 	(void)state;
-	start_front(mute, sizeof(mute) / sizeof(mute[0]));
+	start_front(SCRIPT(mute));
 	start_domstate(&p, "2");
 	assert_int_not_equal(cr_wait(&p, 15000), -1);
 	printf("exit %d after %lld ms; stderr: %s", p.status, cr_elapsed_ms(&p), p.err);
@@ -266,7 +263,7 @@ static void ctrl_c_during_a_hung_lookup(void **state)
 	long long sent;
 
 	(void)state;
-	start_front(mute, sizeof(mute) / sizeof(mute[0]));
+	start_front(SCRIPT(mute));
 	start_domstate(&p, NULL);
 	wait_for_op(&p, "RetrievePropertiesEx", 1);
 	usleep(300000);

@@ -79,8 +79,12 @@ static void out_of_memory_is_sticky(void **state)
 
 	(void)state;
 	vsnap__strbuf_append(&buf, "before");
+	assert_int_equal(vsnap__strbuf_check(&buf), 0);
 	vsnap__strbuf_append_n(&buf, "x", SIZE_MAX);
 	assert_true(buf.oom);
+	vsnap_error_clear();
+	assert_int_equal(vsnap__strbuf_check(&buf), VSNAP_ENOMEM);
+	assert_int_equal(vsnap_error_last()->code, VSNAP_ENOMEM);
 	vsnap__strbuf_append(&buf, "after");
 	assert_int_equal(buf.len, strlen("before"));
 	assert_string_equal(vsnap__strbuf_cstr(&buf), "");

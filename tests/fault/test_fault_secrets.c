@@ -20,7 +20,7 @@
 #include "vsphere/test_vs_common.h"
 #include "vsphere/vcsim_harness.h"
 #include "vsphere/vsphere.h"
-#include "fault/faultsrv.h"
+#include "fault/fault_common.h"
 
 static vsnap_vcsim sim;
 static fs_server *srv;
@@ -195,11 +195,9 @@ static void test_fault_secrets__library_session(void **state)
 /* Runs the CLI with the password in the environment; output appended to *out. */
 static int cli(text *out, const char *recname, const char *fmt, ...)
 {
-	char args[512], cmd[1600], buf[8192];
+	char args[512], cmd[1600], *got;
 	int port = atoi(strrchr(sim.url, ':') + 1);
-	size_t n;
 	va_list ap;
-	FILE *p;
 	int st;
 
 	va_start(ap, fmt);
@@ -208,13 +206,10 @@ static int cli(text *out, const char *recname, const char *fmt, ...)
 	snprintf(cmd, sizeof(cmd), "VSNAP_PASSWORD='%s' VSNAP_AUTH_FILE=/nonexistent '%s' --debug "
 		"--record '%s/%s' -c 'esx://root@127.0.0.1:%d/?cafile=%s' %s 2>&1", password,
 		getenv("VSNAP_BIN"), dir, recname, port, sim.certfile, args);
-	assert_non_null(p = popen(cmd, "r"));
-	while ((n = fread(buf, 1, sizeof(buf) - 1, p)) > 0) {
-		buf[n] = '\0';
-		text_add(out, buf);
-	}
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	st = fault_run(&got, cmd);
+	text_add(out, got);
+	free(got);
+	return st;
 }
 
 static void test_fault_secrets__cli_session(void **state)
@@ -285,13 +280,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	fs_stop(srv);
-	vsnap_vcsim_stop(&sim);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fault_cleanup(srv, &sim, dir);
 }
 
 int main(void)

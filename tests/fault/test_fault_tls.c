@@ -20,7 +20,7 @@
 #include "vsphere/vcsim_harness.h"
 #include "vsphere/vsphere.h"
 #include "vsnap/conn.h"
-#include "fault/faultsrv.h"
+#include "fault/fault_common.h"
 
 static char dir[] = "/tmp/vsnap-fault-tls-XXXXXX";
 static char certfile[256], keyfile[256], fingerprint[128];
@@ -162,10 +162,8 @@ static void test_fault_tls__conn_open_verifies(void **state)
 static int run_cli(char *out, size_t size, const char *fmt, ...)
 {
 	const char *bin = getenv("VSNAP_BIN");
-	char args[1024], cmd[1400];
-	size_t len = 0, n;
+	char args[1024], cmd[1400], *got;
 	va_list ap;
-	FILE *p;
 	int st;
 
 	va_start(ap, fmt);
@@ -173,13 +171,10 @@ static int run_cli(char *out, size_t size, const char *fmt, ...)
 	va_end(ap);
 	snprintf(cmd, sizeof(cmd), "VSNAP_PASSWORD=pass VSNAP_AUTH_FILE=/nonexistent '%s' %s 2>&1",
 		bin, args);
-	if (!(p = popen(cmd, "r")))
-		return -1;
-	while (len + 1 < size && (n = fread(out + len, 1, size - len - 1, p)) > 0)
-		len += n;
-	out[len] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	st = fault_run(&got, cmd);
+	snprintf(out, size, "%s", got);
+	free(got);
+	return st;
 }
 
 static void test_fault_tls__cli(void **state)
@@ -238,15 +233,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	fs_stop(srv);
-	vsnap_vcsim_stop(&sim);
 	free(sc_xml);
 	free(login_xml);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fault_cleanup(srv, &sim, dir);
 }
 
 int main(void)

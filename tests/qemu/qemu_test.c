@@ -71,6 +71,34 @@ void qt_teardown(qt_env *e)
 	memset(e, 0, sizeof(*e));
 }
 
+static int cm_setup(void **state, int ndisks)
+{
+	qt_env *e = calloc(1, sizeof(*e));
+
+	assert_non_null(e);
+	qt_setup(e, ndisks, NULL);
+	*state = e;
+	return 0;
+}
+
+int qt_cm_setup1(void **state)
+{
+	return cm_setup(state, 1);
+}
+
+int qt_cm_setup2(void **state)
+{
+	return cm_setup(state, 2);
+}
+
+int qt_cm_teardown(void **state)
+{
+	qt_teardown(*state);
+	free(*state);
+	*state = NULL;
+	return 0;
+}
+
 char *qt_disk_file(qt_env *e, const char *target)
 {
 	char *xml = NULL, *file = NULL;

@@ -35,6 +35,10 @@ int qt_have_qemu(void);
  * domain defined. `extra` is added to <devices> (may be NULL). */
 void qt_setup(qt_env *e, int ndisks, const char *extra);
 void qt_teardown(qt_env *e);
+/* cmocka fixtures: a qt_env with one or two disks in *state, and its teardown. */
+int qt_cm_setup1(void **state);
+int qt_cm_setup2(void **state);
+int qt_cm_teardown(void **state);
 /* The current source file of disk `target`. Free it. */
 char *qt_disk_file(qt_env *e, const char *target);
 /* 1 when the first MiB of `file` holds `pattern` (offline read with -U). */

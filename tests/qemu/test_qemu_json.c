@@ -54,17 +54,17 @@ static void parse_errors(void **state)
 
 static void write_escapes(void **state)
 {
-	vsnap_buf b = VSNAP_BUF_INIT;
+	vsnap__strbuf b = VSNAP__STRBUF_INIT;
 	qjson *v = NULL;
 	const char *s = "a\"b\\c\nd\x01/e";
 	(void)state;
-	vsnap__buf_json_str(&b, s);
-	assert_int_equal(vsnap__buf_ok(&b), 0);
+	vsnap__json_put_str(&b, s);
+	assert_int_equal(vsnap__strbuf_check(&b), 0);
 	assert_string_equal(b.ptr, "\"a\\\"b\\\\c\\u000ad\\u0001/e\"");
 	assert_int_equal(vsnap__json_parse(&v, b.ptr, b.len, "roundtrip"), 0);
 	assert_string_equal(v->str, s);
 	vsnap__json_free(v);
-	vsnap__buf_clear(&b);
+	vsnap__strbuf_clear(&b);
 }
 
 static void store_atomic(void **state)

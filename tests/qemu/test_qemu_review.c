@@ -7,31 +7,13 @@
 
 #include <sys/stat.h>
 
-static int setup1(void **state)
-{
-	qt_env *e = calloc(1, sizeof(*e));
-	qt_setup(e, 1, NULL);
-	*state = e;
-	return 0;
-}
-
-static int setup2(void **state)
-{
-	qt_env *e = calloc(1, sizeof(*e));
-	qt_setup(e, 2, NULL);
-	*state = e;
-	return 0;
-}
-
 static int teardown(void **state)
 {
 	qt_env *e = *state;
 	/* A QEMU a failed test left under another root of this scratch dir: stop it by pid. */
 	qt_sh("for p in '%s'/a,b/run/*.pid; do [ -f \"$p\" ] && kill $(cat \"$p\") 2>/dev/null; "
 		"done; true", e->dir);
-	qt_teardown(e);
-	free(*state);
-	return 0;
+	return qt_cm_teardown(state);
 }
 
 static char *slurp(const char *path)
@@ -200,19 +182,108 @@ static void comma_in_root(void **state)
 	free(file);
 }
 
+/* Defines domain d again with one disk vda on `src`, with a <backingStore> naming `backing`. */
+static void define_vda_on(qt_env *e, const char *src, const char *backing)
+{
+	char *xml = NULL, uuid[64] = "", *u;
+	vsnap_domain *d = NULL;
+
+	/* Same UUID: a redefinition, not a second domain. */
+	assert_ok(vsnap_domain_get_xml(&xml, e->dom, 0));
+	assert_non_null(u = strstr(xml, "<uuid>"));
+	assert_int_equal(sscanf(u, "<uuid>%63[^<]", uuid), 1);
+	free(xml);
+	assert_true(asprintf(&xml, "<domain type='qemu'><name>d</name><uuid>%s</uuid>"
+		"<memory unit='MiB'>128"
+		"</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices>"
+		"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+		"<source file='%s'/><backingStore type='file'><format type='qcow2'/>"
+		"<source file='%s'/></backingStore><target dev='vda' bus='virtio'/></disk>"
+		"</devices></domain>", uuid, src, backing) > 0);
+	assert_ok(vsnap_domain_define(&d, e->conn, xml, 0));
+	vsnap_domain_free(d);
+	free(xml);
+}
+
+/* The <backingStore> of disk vda in the stored definition, or NULL (free it). */
+static char *backing_store_of(qt_env *e)
+{
+	char *xml = NULL, *p, *end, *out = NULL;
+
+	assert_ok(vsnap_domain_get_xml(&xml, e->dom, 0));
+	if ((p = strstr(xml, "<backingStore")) && (end = strstr(p, "</backingStore>")))
+		out = strndup(p, (size_t)(end - p));
+	free(xml);
+	return out;
+}
+
+/* Defect: a <backingStore> kept from the defined XML described the disk's old image after the
+ * backend moved the disk to another one (external snapshot, revert to a branch, merge on
+ * delete), so the stored definition named a wrong backing chain. */
+static void backing_store_follows_the_source(void **state)
+{
+	qt_env *e = *state;
+	char *vda = qt_disk_file(e, "vda"), top[600], *bs, *f, *snapxml = NULL;
+	vsnap_forest *forest = NULL;
+	vsnap_snapshot *s = NULL;
+
+	snprintf(top, sizeof(top), "%s/top.qcow2", e->dir);
+	assert_int_equal(qt_sh("qemu-img create -q -f qcow2 -F qcow2 -b '%s' '%s'", vda, top), 0);
+	define_vda_on(e, top, vda);
+	bs = backing_store_of(e);
+	assert_non_null(bs);   /* kept as defined while the disk stays on top.qcow2 */
+	assert_non_null(strstr(bs, vda));
+	free(bs);
+
+	/* External snapshot: the disk moves to an overlay of top.qcow2. */
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "e1", NULL, VSNAP_SNAPSHOT_CREATE_DISK_ONLY));
+	f = qt_disk_file(e, "vda");
+	assert_string_not_equal(f, top);
+	free(f);
+	assert_null(backing_store_of(e));
+	/* The snapshot's own <domain> describes the disk as it was: still on top.qcow2. */
+	assert_ok(vsnap_forest_get(&forest, e->dom));
+	assert_ok(vsnap_forest_lookup(&s, forest, "e1"));
+	assert_ok(vsnap_snapshot_get_xml(&snapxml, s, 0));
+	assert_non_null(strstr(snapxml, "<backingStore"));
+	vsnap_string_free(snapxml);
+	vsnap_forest_free(forest);
+
+	/* Revert: the definition comes back from e1 but runs on a new branch overlay. */
+	assert_ok(vsnap_snapshot_revert(e->dom, "e1", 0));
+	f = qt_disk_file(e, "vda");
+	assert_string_not_equal(f, top);
+	assert_null(backing_store_of(e));
+
+	/* Delete: the overlay merges into top.qcow2 and the disk moves back to it. A backingStore
+	 * describing the overlay's chain (top.qcow2) must not survive the move. */
+	define_vda_on(e, f, top);
+	free(f);
+	assert_ok(vsnap_snapshot_delete(e->dom, "e1", 0));
+	f = qt_disk_file(e, "vda");
+	assert_string_equal(f, top);
+	free(f);
+	assert_null(backing_store_of(e));
+	assert_true(qt_pattern(e, "vda", 0xaa));
+	free(vda);
+}
+
+#define T1(fn) cmocka_unit_test_setup_teardown(fn, qt_cm_setup1, teardown)
+#define T2(fn) cmocka_unit_test_setup_teardown(fn, qt_cm_setup2, teardown)
+
 int main(void)
 {
 	if (!qt_have_qemu())
 		return 77;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(memory_file_exists, setup1, teardown),
-		cmocka_unit_test_setup_teardown(memory_save_fails_after_switch, setup1, teardown),
-		cmocka_unit_test_setup_teardown(delete_internal_in_backing_refused_first, setup1,
-			teardown),
-		cmocka_unit_test_setup_teardown(redefine_cycle_refused, setup1, teardown),
-		cmocka_unit_test_setup_teardown(delete_children_in_cyclic_store, setup1, teardown),
-		cmocka_unit_test_setup_teardown(rename_internal_second_disk, setup2, teardown),
-		cmocka_unit_test_setup_teardown(comma_in_root, setup1, teardown),
+		T1(memory_file_exists),
+		T1(memory_save_fails_after_switch),
+		T1(delete_internal_in_backing_refused_first),
+		T1(redefine_cycle_refused),
+		T1(delete_children_in_cyclic_store),
+		T2(rename_internal_second_disk),
+		T1(comma_in_root),
+		T1(backing_store_follows_the_source),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

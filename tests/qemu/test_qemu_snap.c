@@ -7,29 +7,6 @@
 
 #include <time.h>
 
-static int setup1(void **state)
-{
-	qt_env *e = calloc(1, sizeof(*e));
-	qt_setup(e, 1, NULL);
-	*state = e;
-	return 0;
-}
-
-static int setup2(void **state)
-{
-	qt_env *e = calloc(1, sizeof(*e));
-	qt_setup(e, 2, NULL);
-	*state = e;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	qt_teardown(*state);
-	free(*state);
-	return 0;
-}
-
 static void offline_internal(void **state)
 {
 	qt_env *e = *state;
@@ -239,16 +216,19 @@ static void transient_disk(void **state)
 	free(def);
 }
 
+#define T1(fn) cmocka_unit_test_setup_teardown(fn, qt_cm_setup1, qt_cm_teardown)
+#define T2(fn) cmocka_unit_test_setup_teardown(fn, qt_cm_setup2, qt_cm_teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(offline_internal, setup1, teardown),
-		cmocka_unit_test_setup_teardown(offline_external, setup1, teardown),
-		cmocka_unit_test_setup_teardown(online_checkpoint, setup1, teardown),
-		cmocka_unit_test_setup_teardown(online_external_disk_only, setup2, teardown),
-		cmocka_unit_test_setup_teardown(online_external_checkpoint, setup2, teardown),
-		cmocka_unit_test_setup_teardown(internal_below_external, setup1, teardown),
-		cmocka_unit_test_setup_teardown(transient_disk, setup1, teardown),
+		T1(offline_internal),
+		T1(offline_external),
+		T1(online_checkpoint),
+		T2(online_external_disk_only),
+		T2(online_external_checkpoint),
+		T1(internal_below_external),
+		T1(transient_disk),
 	};
 	if (!qt_have_qemu())
 		return 77;
