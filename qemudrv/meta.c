@@ -15,18 +15,44 @@
 typedef struct {
 	vsnap_snapshot_def *def;
 	long long mtime_ns;
+	size_t depth;      /* ancestors among the loaded snapshots */
 } loaded;
 
-/* Creation order: creationTime, then the file's mtime (several snapshots a second). */
+/*
+ * Creation order: creationTime, then depth (a parent made in the same second as its child
+ * comes first), then the name. Not the file's mtime: a snapshot's file is rewritten when the
+ * current snapshot moves, so it says nothing of when the snapshot was made.
+ */
 static int cmp_loaded(const void *a, const void *b)
 {
 	const loaded *x = a, *y = b;
 
 	if (x->def->creation_time != y->def->creation_time)
 		return x->def->creation_time < y->def->creation_time ? -1 : 1;
-	if (x->mtime_ns != y->mtime_ns)
-		return x->mtime_ns < y->mtime_ns ? -1 : 1;
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
 	return strcmp(x->def->name, y->def->name);
+}
+
+/* Depth of every loaded snapshot by parent name; a walk stops after n steps (a cycle). */
+static void set_depths(loaded *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *p = l[i].def->parent;
+		size_t depth = 0;
+
+		while (p && depth < n) {
+			size_t j = 0;
+
+			while (j < n && strcmp(l[j].def->name, p) != 0)
+				j++;
+			if (j == n)
+				break;
+			depth++;
+			p = l[j].def->parent;
+		}
+		l[i].depth = depth;
+	}
 }
 
 static char *snap_path(vsnap_qemu_dom *d, const char *name)
@@ -78,17 +104,21 @@ int vsnap__qemu_meta_load(vsnap_forest_data *out, vsnap_qemu_dom *d)
 			goto cleanup;
 		nl++;
 	}
+	set_depths(l, nl);
 	if (nl)
 		qsort(l, nl, sizeof(*l), cmp_loaded);
 	if (nl && !(out->defs = calloc(nl, sizeof(*out->defs)))) {
 		rc = vsnap__error_oom();
 		goto cleanup;
 	}
-	/* After a crash between clearing and setting <active> there may be two: the newest wins. */
+	/* After a crash between clearing and setting <active> there may be two: the file written
+	 * last (the newest mtime) wins. */
+	long long current_mtime = 0;
 	for (size_t i = 0; i < nl; i++) {
 		out->defs[out->count++] = l[i].def;
-		if (l[i].def->is_current) {
+		if (l[i].def->is_current && (!out->current_id || l[i].mtime_ns >= current_mtime)) {
 			free(out->current_id);
+			current_mtime = l[i].mtime_ns;
 			if (!(out->current_id = strdup(l[i].def->name))) {
 				rc = vsnap__error_oom();
 				l[i].def = NULL;

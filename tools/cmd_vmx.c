@@ -87,7 +87,7 @@ static int cmd_vmx2xml(cli_ctx *ctx, int argc, char **argv)
 	(void)ctx;
 	cli_opt opts[] = { { "datastore-dir", 1, NULL, 0 }, { "datacenter-path", 1, NULL, 0 },
 		{ "missing-prefix", 1, NULL, 0 }, { "no-secrets", 0, NULL, 0 } };
-	const char *file;
+	const char *file = NULL;
 	int rc = one_file(&file, argc, argv, opts, 4);
 
 	if (rc)
@@ -114,7 +114,7 @@ static int cmd_xml2vmx(cli_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx;
 	cli_opt opts[] = { { "hw-version", 1, NULL, 0 } };
-	const char *file;
+	const char *file = NULL;
 	int rc = one_file(&file, argc, argv, opts, 1);
 
 	if (rc)
@@ -134,7 +134,7 @@ static int cmd_xml2vmx(cli_ctx *ctx, int argc, char **argv)
 static int cmd_from_native(cli_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	const char *file;
+	const char *file = NULL;
 	int rc = native_file(&file, argc, argv);
 
 	return rc ? rc : run_vmx2xml_common(argv[0], file, NULL, NULL, NULL, 1);
@@ -143,7 +143,7 @@ static int cmd_from_native(cli_ctx *ctx, int argc, char **argv)
 static int cmd_to_native(cli_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx;
-	const char *file;
+	const char *file = NULL;
 	int rc = native_file(&file, argc, argv);
 
 	return rc ? rc : run_xml2vmx(argv[0], file, 0);
@@ -153,7 +153,7 @@ static int cmd_vmsd2xml(cli_ctx *ctx, int argc, char **argv)
 {
 	(void)ctx;
 	cli_opt opts[] = { { "tree", 0, NULL, 0 } };
-	const char *file;
+	const char *file = NULL;
 	char *text, *out = NULL;
 	size_t len;
 	vsnap_vmx_options o;
