@@ -72,5 +72,6 @@ const cli_opt *cli_opt_get(const cli_opt *opts, size_t nopts, const char *name);
 extern const cli_command cli_vmx_commands[];
 extern const cli_command cli_domain_commands[];
 extern const cli_command cli_snapshot_commands[];
+extern const cli_command cli_snapshot_change_commands[];
 
 #endif
