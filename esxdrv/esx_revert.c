@@ -58,8 +58,7 @@ int esx_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 	(void)forest;
 	if ((flags & VSNAP_SNAPSHOT_REVERT_RUNNING) && (flags & VSNAP_SNAPSHOT_REVERT_PAUSED))
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
-			"VM '%s' snapshot '%s': --running and --paused exclude each other",
-			dom->info.name, snap->name);
+			"--running and --paused exclude each other");
 	/* The forest was read just before: the VM's power state comes with it. */
 	if ((rc = esx_info_get(&info, dom->conn, dom->info.id)))
 		return vsnap_error_last()->code;

@@ -129,8 +129,7 @@ int esx_snapshot_delete(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 
 	if (flags & VSNAP_SNAPSHOT_DELETE_METADATA_ONLY)
 		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_SNAPSHOT,
-			"VM '%s' snapshot '%s': ESX cannot separate snapshot metadata from data",
-			dom->info.name, snap->name);
+			"ESX cannot separate snapshot metadata from data");
 	esx_info_forget(priv);
 	if (flags & VSNAP_SNAPSHOT_DELETE_CHILDREN_ONLY) {
 		/* Each child subtree in turn; the snapshot itself stays. */
@@ -167,11 +166,11 @@ int esx_snapshot_edit(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 
 	if (!new_name && !new_description)
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
-			"VM '%s' snapshot '%s': nothing to change", dom->info.name, snap->name);
+			"nothing to change");
 	if (new_name) {
 		if (!*new_name)
 			return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
-				"VM '%s' snapshot '%s': the new name is empty", dom->info.name, snap->name);
+				"the new name is empty");
 		if ((rc = esx_info_get(&info, dom->conn, dom->info.id)))
 			return vsnap_error_last()->code;
 		if ((taken = name_taken(info, new_name, snap->id)) != 0)
