@@ -155,6 +155,13 @@ static int parse_line(vsnap__vmx_conf *conf, const char *p, const char *end, uns
 		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
 			"%s:%u: key '%.*s': unexpected text after the value", src_name(conf), line,
 			(int)klen, key);
+	/* XML cannot carry control characters (nor C strings a NUL): refuse them here rather
+	 * than let a file name lose a byte on its way to the domain XML (fuzz). */
+	for (size_t i = 0; i < vlen; i++)
+		if (((unsigned char)val[i] < 0x20 && val[i] != '\t') || val[i] == 0x7f)
+			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
+				"%s:%u: key '%.*s': control character 0x%02x in the value",
+				src_name(conf), line, (int)klen, key, (unsigned char)val[i]);
 	return add_entry(conf, key, klen, val, vlen, line);
 }
 
@@ -427,6 +434,10 @@ int vsnap__vmx_unescape(char *s, char esc)
 		if (*r == esc) {
 			int h = vsnap__hex_digit(r[1]), l = h < 0 ? -1 : vsnap__hex_digit(r[2]);
 			if (h < 0 || l < 0)
+				return -1;
+			/* a control character other than a line break or tab has no place in XML */
+			if (h * 16 + l < 0x20 && h * 16 + l != '\n' && h * 16 + l != '\r' &&
+			    h * 16 + l != '\t')
 				return -1;
 			*w++ = (char)(h * 16 + l);
 			r += 3;
