@@ -9,6 +9,8 @@
 #                    corpora grow across runs
 #        FUZZ_JOBS   targets run at once (default 2)
 #        FUZZ_ARGS   extra libFuzzer flags (e.g. "-dict=...")
+#        FUZZ_RUNS   run each target for this many inputs with a fixed seed instead of for
+#                    SECONDS: a reproducible run (CI uses it, so a pass here is a pass there)
 # Seeds come from fixtures/ (and ../shared/compat/libvirt when present); they are read in
 # place, never copied into the repository.
 set -u
@@ -55,7 +57,10 @@ run_one() {
 	rm -f "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-*
 	for d in $(seeds "$t"); do [ -d "$d" ] && dirs+=("$d"); done
 	# shellcheck disable=SC2086
-	"$build/fuzz/fuzz_$t" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
+	local limit="-max_total_time=$secs"
+	[ -n "${FUZZ_RUNS:-}" ] && limit="-runs=$FUZZ_RUNS -seed=1"
+	# shellcheck disable=SC2086
+	"$build/fuzz/fuzz_$t" $limit -rss_limit_mb=2048 -timeout=10 \
 		-print_final_stats=1 -artifact_prefix="$dir/" ${FUZZ_ARGS:-} \
 		"$dir/corpus" "${dirs[@]}" >"$dir/log" 2>&1
 	echo $? >"$dir/rc"
