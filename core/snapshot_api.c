@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/error.h"
+#include "xml/schema_validate.h"
 #include "core/forest.h"
 
 static const char *dom_name(const vsnap_domain *dom)
@@ -142,7 +143,7 @@ static int default_def(vsnap_snapshot_def **out, const char *name, const char *d
 
 	*out = NULL;
 	if (!def)
-		return VSNAP_ENOMEM;
+		return vsnap__error_oom();
 	def->creation_time = now;
 	if (name)
 		failed = !(def->name = strdup(name));
@@ -170,6 +171,8 @@ int vsnap_snapshot_create_xml(char **name_out, vsnap_domain *dom, const char *xm
 		return rc;
 	if ((rc = check_create_flags(flags)) == 0 && !xml && (flags & VSNAP_SNAPSHOT_CREATE_REDEFINE))
 		rc = invalid("redefining a snapshot needs its XML");
+	if (rc == 0 && xml && (flags & VSNAP_SNAPSHOT_CREATE_VALIDATE))
+		rc = vsnap__xml_schema_validate(xml, "domainsnapshot");
 	if (rc == 0 && xml)
 		rc = vsnap__snapshot_def_parse(&def, xml, (flags & VSNAP_SNAPSHOT_CREATE_REDEFINE) ?
 			VSNAP_SNAPSHOT_PARSE_REDEFINE : VSNAP_SNAPSHOT_PARSE_CREATE,

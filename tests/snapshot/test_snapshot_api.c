@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/driver.h"
@@ -103,6 +104,31 @@ static void test_snapshot_api__create_xml(void **state)
 		VSNAP_SNAPSHOT_CREATE_DISK_ONLY));
 	assert_string_equal(memlog.def->parent, "base");
 	assert_int_equal(memlog.def->creation_time, 99);
+}
+
+/* VALIDATE checks the input against libvirt's own schema before anything is created. */
+static void test_snapshot_api__create_validate(void **state)
+{
+	(void)state;
+	if (access("/usr/share/libvirt/schemas/domainsnapshot.rng", R_OK) != 0) {
+		print_message("SKIP: libvirt's schemas are not installed\n");
+		skip();
+	}
+	memlog.op = NULL;
+	assert_vsnap_ok(vsnap_snapshot_create_xml(NULL, &dom,
+		"<domainsnapshot><name>ok</name><description>d</description></domainsnapshot>",
+		VSNAP_SNAPSHOT_CREATE_VALIDATE));
+	assert_string_equal(memlog.op, "create");
+	memlog.op = NULL;
+	/* parses (unknown elements are ignored as libvirt does) but is not schema-valid */
+	assert_error(vsnap_snapshot_create_xml(NULL, &dom,
+		"<domainsnapshot><name>x</name><bogus/></domainsnapshot>",
+		VSNAP_SNAPSHOT_CREATE_VALIDATE), VSNAP_EPARSE, "does not match libvirt's schema", "line 1");
+	assert_null(memlog.op);
+	setenv("VSNAP_SCHEMA_DIR", "/nonexistent", 1);
+	assert_error(vsnap_snapshot_create_xml(NULL, &dom, "<domainsnapshot/>",
+		VSNAP_SNAPSHOT_CREATE_VALIDATE), VSNAP_EUNSUPPORTED, "is not installed", NULL);
+	unsetenv("VSNAP_SCHEMA_DIR");
 }
 
 static void test_snapshot_api__create_flag_rules(void **state)
@@ -272,6 +298,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_snapshot_api__forest_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_api__create_xml, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_api__create_validate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_api__create_flag_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_api__create_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_api__revert, setup, teardown),
