@@ -225,6 +225,11 @@ int vsnap__qemu_snapshot_create(char **name_out, vsnap_domain *dom,
 			"quiesce file systems%s", d.name, NULL);
 		goto cleanup;
 	}
+	if (flags & VSNAP_SNAPSHOT_CREATE_LIVE) {
+		rc = refuse(VSNAP_EUNSUPPORTED, "domain '%s': live checkpoints are not supported: "
+			"the guest is paused while its memory is saved%s", d.name, NULL);
+		goto cleanup;
+	}
 	if ((rc = vsnap__qemu_dom_state(&state, &d)) < 0)
 		goto cleanup;
 	memory = def->memory;

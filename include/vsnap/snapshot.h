@@ -147,7 +147,8 @@ typedef enum {
 	VSNAP_SNAPSHOT_CREATE_REUSE_EXT = 1u << 5,  /**< external files exist already: reuse */
 	VSNAP_SNAPSHOT_CREATE_QUIESCE = 1u << 6,    /**< quiesce guest file systems (tools/agent) */
 	VSNAP_SNAPSHOT_CREATE_ATOMIC = 1u << 7,     /**< all disks or none (always true here) */
-	VSNAP_SNAPSHOT_CREATE_LIVE = 1u << 8,       /**< keep the guest running while saving */
+	VSNAP_SNAPSHOT_CREATE_LIVE = 1u << 8,       /**< keep the guest running while saving (ESX:
+	                                                 always; QEMU: VSNAP_EUNSUPPORTED) */
 	VSNAP_SNAPSHOT_CREATE_VALIDATE = 1u << 9,   /**< check the XML against libvirt's schema first
 	                                                 (VSNAP_EUNSUPPORTED if not installed) */
 } vsnap_snapshot_create_flag_t;

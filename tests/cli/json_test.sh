@@ -38,6 +38,14 @@ check "d['name'] == 's2' and d['parent'] == 's1' and d['current'] is True and d[
 check "d['name'] == 's1' and d['description'] == 'first one' and d['children'] == 1 and d['descendants'] == 1" snapshot-info j s1
 check "d['name'] == 's1'" snapshot-parent j s2
 check "d == []" snapshot-list j --roots --leaves
+# a flag the QEMU backend cannot honour is refused, not ignored
+if "$bin" -q snapshot-create-as j s3 --live >"$t/out" 2>"$t/err"; then
+	echo "FAIL --live was accepted"; fails=$((fails + 1))
+elif ! grep -q "live checkpoints are not supported" "$t/err"; then
+	echo "FAIL --live: $(cat "$t/err")"; fails=$((fails + 1))
+else
+	echo "ok   --live refused"
+fi
 echo "json: $fails failed"
 "$bin" -q snapshot-delete j s1 --children >/dev/null 2>&1
 [ "$fails" -eq 0 ]
