@@ -27,6 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		xml);
 	if (vsnap_domain_xml_to_vmx(&vmx, xml, &opts, 0) < 0)
 		goto out;
+	/* "missing" is libvirt's test-suite convention for the first read only: a path the
+	 * writer made may now contain the word ("[_/missing] x" -> /vmfs/volumes/_/missing...). */
+	opts.missing_prefix = NULL;
 	FUZZ_CHECK(vsnap_vmx_to_domain_xml(&xml2, NULL, vmx, strlen(vmx), &opts, 0) == 0,
 		"xml2vmx output does not convert back:\n%s", vmx);
 out:
