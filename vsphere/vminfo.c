@@ -257,10 +257,51 @@ static int tree_copy(vsnap_vs_snapshot **out, size_t *n,
 	return 0;
 }
 
+/*
+ * The parts of an info that one property fills. A reply that sends a property twice (or the
+ * VM object twice) replaces what came before instead of leaking it (fuzz).
+ */
+static void tree_clear(vsnap_vs_vm_info *info)
+{
+	vsnap__vs_snapshots_free(info->roots, info->nroots);
+	info->roots = NULL;
+	info->nroots = 0;
+	vsnap__vs_moref_clear(&info->current);
+}
+
+static void disks_clear(vsnap_vs_vm_info *info)
+{
+	for (size_t i = 0; i < info->ndisks; i++) {
+		free(info->disks[i].label);
+		free(info->disks[i].file_name);
+		free(info->disks[i].disk_mode);
+	}
+	free(info->disks);
+	info->disks = NULL;
+	info->ndisks = 0;
+}
+
+static void layout_clear(vsnap_vs_vm_info *info)
+{
+	for (size_t i = 0; i < info->nfiles; i++) {
+		free(info->files[i].name);
+		free(info->files[i].type);
+	}
+	free(info->files);
+	info->files = NULL;
+	info->nfiles = 0;
+	for (size_t i = 0; i < info->nsnapshot_files; i++)
+		free(info->snapshot_files[i].snapshot);
+	free(info->snapshot_files);
+	info->snapshot_files = NULL;
+	info->nsnapshot_files = 0;
+}
+
 static int disks_copy(vsnap_vs_vm_info *info, const struct vim25__ArrayOfVirtualDevice *a)
 {
 	int i;
 
+	disks_clear(info);
 	if (!a || a->__sizeVirtualDevice <= 0)
 		return 0;
 	if (!(info->disks = calloc((size_t)a->__sizeVirtualDevice, sizeof(*info->disks))))
@@ -289,6 +330,7 @@ static int layout_copy(vsnap_vs_vm_info *info, const struct vim25__VirtualMachin
 {
 	int i;
 
+	layout_clear(info);
 	if (!l)
 		return 0;
 	if (l->__sizefile > 0 &&
@@ -334,6 +376,9 @@ static int info_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void 
 	if (!o->obj || !o->obj->type || strcmp(o->obj->type, "VirtualMachine"))
 		return 0;
 	vm_clear(&info->vm);
+	tree_clear(info);
+	disks_clear(info);
+	layout_clear(info);
 	if (vm_from_object(&info->vm, o) < 0)
 		return vsnap__error_oom();
 	for (i = 0; i < o->__sizepropSet; i++) {
@@ -345,6 +390,7 @@ static int info_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void 
 		    p->__typeval == SOAP_TYPE_vim25__VirtualMachineSnapshotInfo && p->val) {
 			const struct vim25__VirtualMachineSnapshotInfo *si = p->val;
 
+			tree_clear(info);
 			rc = tree_copy(&info->roots, &info->nroots, si->rootSnapshotList,
 				si->__sizerootSnapshotList);
 			if (rc == 0)
@@ -420,29 +466,14 @@ int vsnap__vs_vm_info(vsnap_vs_vm_info **out, vsnap_vs_client *c, const vsnap_vs
 
 void vsnap__vs_vm_info_free(vsnap_vs_vm_info *info)
 {
-	size_t i;
-
 	if (!info)
 		return;
 	vm_clear(&info->vm);
-	vsnap__vs_snapshots_free(info->roots, info->nroots);
-	vsnap__vs_moref_clear(&info->current);
+	tree_clear(info);
 	free(info->datacenter);
 	free(info->datastore);
-	for (i = 0; i < info->ndisks; i++) {
-		free(info->disks[i].label);
-		free(info->disks[i].file_name);
-		free(info->disks[i].disk_mode);
-	}
-	free(info->disks);
-	for (i = 0; i < info->nfiles; i++) {
-		free(info->files[i].name);
-		free(info->files[i].type);
-	}
-	free(info->files);
-	for (i = 0; i < info->nsnapshot_files; i++)
-		free(info->snapshot_files[i].snapshot);
-	free(info->snapshot_files);
+	disks_clear(info);
+	layout_clear(info);
 	free(info);
 }
 
