@@ -158,7 +158,7 @@ static int parse_line(vsnap__vmx_conf *conf, const char *p, const char *end, uns
 	/* XML cannot carry control characters (nor C strings a NUL): refuse them here rather
 	 * than let a file name lose a byte on its way to the domain XML (fuzz). */
 	for (size_t i = 0; i < vlen; i++)
-		if (((unsigned char)val[i] < 0x20 && val[i] != '\t') || val[i] == 0x7f)
+		if ((unsigned char)val[i] < 0x20 && val[i] != '\t')
 			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
 				"%s:%u: key '%.*s': control character 0x%02x in the value",
 				src_name(conf), line, (int)klen, key, (unsigned char)val[i]);

@@ -131,7 +131,8 @@ static int parse_time_elem(vsnap_snapshot_def *def, const xmlNode *n)
 
 	if ((rc = text(&s, n)) < 0)
 		return rc;
-	if (!s || parse_ll(&def->creation_time, s) < 0)
+	/* 0 stands for "absent" in the model (and no snapshot was taken in 1970) */
+	if (!s || parse_ll(&def->creation_time, s) < 0 || def->creation_time <= 0)
 		rc = perr(n, "invalid <creationTime> '%s': expected seconds since the epoch",
 			s ? s : "");
 	free(s);
