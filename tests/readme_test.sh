@@ -7,7 +7,10 @@ build=${VSNAP_BUILD:?}
 command -v qemu-system-x86_64 >/dev/null || { echo "SKIP: qemu-system-x86_64 not installed"; exit 77; }
 [ -x "$build/bin/vcsim" ] || { echo "SKIP: simulator not built"; exit 77; }
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+tour=
+# The tour runs in a process group of its own: if a command fails before the tour stops its
+# simulator, the whole group (which we started) is ended here.
+trap 'if [ -n "$tour" ]; then kill -- -"$tour" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 port=$((20000 + RANDOM % 20000))
 python3 - "$src/README.md" "$port" > "$work/tour.sh" <<'PY'
 import re, sys
@@ -21,5 +24,7 @@ PY
 mkdir -p "$work/run"
 ln -s "$src/fixtures" "$work/run/fixtures"
 cd "$work/run"
-PATH="$build/bin:$PATH" bash -x "$work/tour.sh"
+PATH="$build/bin:$PATH" setsid bash -x "$work/tour.sh" &
+tour=$!
+wait "$tour" || exit 1
 echo "README tour: all commands ran"
