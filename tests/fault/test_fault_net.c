@@ -276,23 +276,44 @@ static long child_big(const char *url, int expect, long *growth_kb)
 static void run_big(size_t size, int chunked, int expect, long max_growth_mb)
 {
 	fs_rule rules[] = { { "RetrieveServiceContent", 0, FS_BIG, 0, sc_xml, size, chunked } };
-	fs_server *s = serve(rules, 1);
-	int pipefd[2], status = 0;
+	fs_server *s;
+	int pipefd[2], urlpipe[2], status = 0;
 	long growth = -1;
 	long long t0 = now_ms();
 	pid_t pid;
 
+	/* Fork before the server thread exists: a child forked from a threaded process can
+	 * deadlock on a lock another thread held (malloc's, the sanitizer's). The child gets
+	 * the server's URL through a pipe. */
 	assert_int_equal(pipe(pipefd), 0);
+	assert_int_equal(pipe(urlpipe), 0);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int code = (int)child_big(fs_url(s), expect, &growth);
+		char url[512];
+		ssize_t n;
+		int code;
 
+		close(urlpipe[1]);
+		n = read(urlpipe[0], url, sizeof(url) - 1);
+		if (n <= 0)
+			_exit(3);
+		url[n] = '\0';
+		code = (int)child_big(url, expect, &growth);
 		if (write(pipefd[1], &growth, sizeof(growth)) != sizeof(growth))
 			code = 2;
 		_exit(code);
 	}
+	close(urlpipe[0]);
 	close(pipefd[1]);
+	s = serve(rules, 1);
+	{
+		const char *url = fs_url(s);
+		ssize_t w = write(urlpipe[1], url, strlen(url));
+
+		assert_true(w == (ssize_t)strlen(url));
+	}
+	close(urlpipe[1]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	if (read(pipefd[0], &growth, sizeof(growth)) != sizeof(growth))
 		growth = -1;
