@@ -257,6 +257,16 @@ static int tree_copy(vsnap_vs_snapshot **out, size_t *n,
 	return 0;
 }
 
+/* A Datacenter object's name into *dst (the one property asked of it). */
+static int datacenter_name(char **dst, const struct vim25__ObjectContent *o)
+{
+	for (int i = 0; i < o->__sizepropSet; i++)
+		if (o->propSet[i].name && !strcmp(o->propSet[i].name, "name") &&
+		    set_str(dst, val_string(&o->propSet[i])) < 0)
+			return VSNAP_ENOMEM;
+	return 0;
+}
+
 /*
  * The parts of an info that one property fills. A reply that sends a property twice (or the
  * VM object twice) replaces what came before instead of leaking it (fuzz).
@@ -367,11 +377,7 @@ static int info_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void 
 
 	(void)c;
 	if (o->obj && o->obj->type && !strcmp(o->obj->type, "Datacenter")) {
-		for (i = 0; i < o->__sizepropSet; i++)
-			if (o->propSet[i].name && !strcmp(o->propSet[i].name, "name") &&
-			    set_str(&info->datacenter, val_string(&o->propSet[i])) < 0)
-				return VSNAP_ENOMEM;
-		return 0;
+		return datacenter_name(&info->datacenter, o);
 	}
 	if (!o->obj || !o->obj->type || strcmp(o->obj->type, "VirtualMachine"))
 		return 0;
@@ -493,15 +499,11 @@ static int find_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void 
 	struct find_acc *acc = payload;
 	vsnap_vs_vm vm;
 	vsnap_vs_vm_info *info;
-	int hit, i, rc;
+	int hit, rc;
 
 	if (o->obj && o->obj->type && !strcmp(o->obj->type, "Datacenter")) {
 		acc->ndatacenters++;
-		for (i = 0; i < o->__sizepropSet; i++)
-			if (o->propSet[i].name && !strcmp(o->propSet[i].name, "name") &&
-			    set_str(&acc->datacenter, val_string(&o->propSet[i])) < 0)
-				return VSNAP_ENOMEM;
-		return 0;
+		return datacenter_name(&acc->datacenter, o);
 	}
 	if (!o->obj || !o->obj->type || strcmp(o->obj->type, "VirtualMachine"))
 		return 0;
