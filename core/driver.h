@@ -75,7 +75,12 @@ struct vsnap_driver {
 	int (*snapshot_delete_all)(vsnap_domain *dom, unsigned int flags);
 	int (*needs_consolidation)(int *out, vsnap_domain *dom);
 	int (*consolidate)(vsnap_domain *dom, unsigned int flags);
+	/* Ends the server session and forgets its saved copy (vsnap_conn_session_end). */
+	int (*session_end)(vsnap_conn *conn);
 };
+
+/* Reports a warning through conn->opts.warning_cb (dropped when none). */
+void vsnap__conn_warn(vsnap_conn *conn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 void vsnap__forest_data_clear(vsnap_forest_data *data);
 

@@ -27,4 +27,5 @@ const vsnap_driver vsnap__esx_driver = {
 	.snapshot_delete_all = esx_snapshot_delete_all,
 	.needs_consolidation = esx_needs_consolidation,
 	.consolidate = esx_consolidate,
+	.session_end = esx_session_end,
 };
