@@ -1,7 +1,8 @@
 #!/bin/bash
 # ESX benchmark of issue 12 items 1-2 against vcsim, in one run:
 #  A. per-command SOAP requests and median wall time without a saved session
-#     (--no-session-cache: login + logout every time) and with one (the CLI default);
+#     (--no-session-cache: login + logout every time) and with one (the CLI default), the two
+#     run alternately so that a loaded machine slows both alike;
 #  B. requests and bytes received to find ONE VM (`domstate KEY`, no saved session, so the
 #     login is included) by name, MoRef, UUID and inventory path, for 2, 200 and 1000 VMs.
 # Request counts come from the simulator's trace, bytes from `vsnap --debug` (one line per
@@ -40,6 +41,16 @@ median_ms() {
 	done
 	printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
 }
+# median_pair_ms "A args" "B args": runs A and B alternately $runs times (so the load of a
+# shared machine falls on both alike) and prints "median-A median-B" in ms
+median_pair_ms() {
+	local i s m e ta=() tb=() mid=$(( (runs + 1) / 2 ))
+	for i in $(seq "$runs"); do
+		s=$(date +%s%N); eval "$1" >/dev/null 2>&1; m=$(date +%s%N); eval "$2" >/dev/null 2>&1
+		e=$(date +%s%N); ta+=($(( (m - s) / 1000000 ))); tb+=($(( (e - m) / 1000000 )))
+	done
+	echo "$(printf '%s\n' "${ta[@]}" | sort -n | sed -n "${mid}p") $(printf '%s\n' "${tb[@]}" | sort -n | sed -n "${mid}p")"
+}
 # requests of one run of "$@"
 count_reqs() { local b; b=$(reqs); "$@" >/dev/null 2>&1; echo $(( $(reqs) - b )); }
 govc_ok() { command -v govc >/dev/null 2>&1; }
@@ -54,9 +65,10 @@ printf '%-26s | %-17s | %-17s | %s\n' command "no saved session" "saved session"
 row() { # label, then the vsnap arguments after -c URI
 	local label=$1; shift
 	local nr nt sr st g=""
-	nr=$(count_reqs "$bin" --no-session-cache -c "$U" "$@"); nt=$(median_ms "$bin" --no-session-cache -c "$U" "$@")
+	nr=$(count_reqs "$bin" --no-session-cache -c "$U" "$@")
 	v "$@"   # leaves a saved session
-	sr=$(count_reqs "$bin" -c "$U" "$@"); st=$(median_ms "$bin" -c "$U" "$@")
+	sr=$(count_reqs "$bin" -c "$U" "$@")
+	read -r nt st <<<"$(median_pair_ms "\"\$bin\" --no-session-cache -c \"\$U\" $*" "\"\$bin\" -c \"\$U\" $*")"
 	printf '%-26s | %5d req %6d ms | %5d req %6d ms | %.2f' "$label" "$nr" "$nt" "$sr" "$st" \
 		"$(awk -v a="$st" -v b="$nt" 'BEGIN { print (b > 0 ? a / b : 0) }')"
 	govc_ok && [ -n "${GOVC:-}" ] && printf ' | %s' "$(GOVC_URL=$GOVC_URL GOVC_INSECURE=1 median_ms govc $GOVC)"
@@ -64,13 +76,19 @@ row() { # label, then the vsnap arguments after -c URI
 }
 GOVC="snapshot.tree -vm $vm" row "snapshot-list --tree" snapshot-list "$vm" --tree
 GOVC="vm.info $vm" row "domstate" domstate "$vm"
-nr=$(count_reqs cycle --no-session-cache); nt=$(median_ms cycle --no-session-cache)
-cycle >/dev/null 2>&1; sr=$(count_reqs cycle); st=$(median_ms cycle)
+nr=$(count_reqs cycle --no-session-cache)
+cycle >/dev/null 2>&1; sr=$(count_reqs cycle)
+read -r nt st <<<"$(median_pair_ms "cycle --no-session-cache" cycle)"
 printf '%-26s | %5d req %6d ms | %5d req %6d ms | %.2f\n' "create+revert+delete (3)" "$nr" "$nt" "$sr" "$st" \
 	"$(awk -v a="$st" -v b="$nt" 'BEGIN { print (b > 0 ? a / b : 0) }')"
+# 20 commands: 20 processes without and with a saved session, and one `batch` process
 cp /dev/null "$t/cmds"; for i in $(seq 20); do echo "domstate $vm" >>"$t/cmds"; done
-b=$(reqs); s=$(date +%s%N); "$bin" --no-session-cache -c "$U" batch <"$t/cmds" >/dev/null; e=$(date +%s%N)
-printf '%-26s | %5d req %6d ms |\n' "batch: 20 x domstate" $(( $(reqs) - b )) $(( (e - s) / 1000000 ))
+twenty() { local i; for i in $(seq 20); do "$bin" "$@" -c "$U" domstate "$vm" >/dev/null 2>&1; done; }
+timed() { local b s e; b=$(reqs); s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
+	printf '%5d req %6d ms' $(( $(reqs) - b )) $(( (e - s) / 1000000 )); }
+printf '%-26s | %s | %s\n' "20 x domstate, 20 runs" "$(timed twenty --no-session-cache)" "$(timed twenty)"
+printf '%-26s | %s | %s\n' "20 x domstate, batch" "$(timed "$bin" --no-session-cache -c "$U" batch <"$t/cmds")" \
+	"$(timed "$bin" -c "$U" batch <"$t/cmds")"
 
 # ---------------------------------------------------------------- B. bytes to find one VM
 # bytes KEY: "requests bytes" of one `domstate KEY` without a saved session
