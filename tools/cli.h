@@ -26,7 +26,6 @@ struct cli_ctx {
 	const char *replay_dir; /* --replay DIR */
 	vsnap_conn *conn;       /* opened lazily by cli_connect() */
 	int no_session_cache;   /* --no-session-cache */
-	int in_batch;           /* running commands of `batch` or 'cmd1; cmd2' */
 };
 
 typedef struct {

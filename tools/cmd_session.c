@@ -96,7 +96,6 @@ int cli_run_line(cli_ctx *ctx, const char *line)
 	int rc = CLI_OK, oom = 0;
 	const char *p;
 
-	ctx->in_batch = 1;
 	for (p = line; *p && rc == CLI_OK && !oom; p++) {
 		char c = *p;
 
