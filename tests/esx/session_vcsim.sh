@@ -113,4 +113,11 @@ V --no-session-cache "list --all --name; snapshot-list $vm 'unterminated" >"$t/o
 [ $? = 2 ] || fail "unterminated quote: exit status not 2"
 echo "batch" | V batch >"$t/out" 2>"$t/err"; has "nested batch" "cannot run inside" err
 
+# 7. Completion knows the new option, commands and selector prefixes.
+comp() { PATH="$(dirname "$bin"):$PATH" bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _vsnap; echo "${COMPREPLY[*]}"' _ "${VSNAP_SRC:?}/completion/vsnap.bash" "$@"; }
+[ "$(comp vsnap --no-s)" = "--no-session-cache" ] || fail "completion of --no-session-cache: '$(comp vsnap --no-s)'"
+[ "$(comp vsnap logo)" = "logout" ] || fail "completion of logout: '$(comp vsnap logo)'"
+[ "$(comp vsnap bat)" = "batch" ] || fail "completion of batch: '$(comp vsnap bat)'"
+case " $(comp vsnap -c "$U" domstate mor) " in *" moref: "*) ;; *) fail "completion of moref:";; esac
+
 [ "$fails" = 0 ] && echo "PASS: saved sessions and batch mode" || { echo "$fails failure(s)"; exit 1; }
