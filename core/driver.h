@@ -91,6 +91,11 @@ struct vsnap_driver {
 	 * (core/snapshot_move.c). Changes nothing. NULL: the driver cannot tell.
 	 */
 	int (*snapshot_check_data)(vsnap_domain *dom, const vsnap_snapshot_def *snap);
+	/*
+	 * After snapshots moved from `from` to `to` (same driver): files the driver made for
+	 * them become `to`'s to manage, so `from` never removes what `to` now needs. NULL: none.
+	 */
+	int (*snapshot_files_handover)(vsnap_domain *from, vsnap_domain *to);
 };
 
 /* core/progress.c: the progress callback drivers register (payload: the vsnap_conn). */

@@ -160,6 +160,20 @@ static int verify(move *m)
 	return 0;
 }
 
+/* Between 3 and 4: the files the driver made for the snapshots go with them. */
+static int hand_over(move *m)
+{
+	const vsnap_driver *drv = m->dst->conn->driver;
+	int rc;
+
+	if (drv != m->src->conn->driver || !drv->snapshot_files_handover)
+		return 0;
+	if ((rc = drv->snapshot_files_handover(m->src, m->dst)) < 0)
+		return vsnap__error_prefix("handing the snapshots' files over to '%s' (the source "
+			"still has its metadata)", m->dst_uri);
+	return 0;
+}
+
 /* Step 4: metadata only, on the source: the current mark, then leaves first. */
 static int drop_source(move *m)
 {
@@ -233,6 +247,8 @@ int vsnap_snapshot_move(size_t *redefined, size_t *present, vsnap_domain *src,
 	    (rc = verify(&m)) < 0)
 		goto cleanup;
 	if (!(flags & VSNAP_SNAPSHOT_MOVE_COPY))
+		rc = hand_over(&m);
+	if (rc == 0 && !(flags & VSNAP_SNAPSHOT_MOVE_COPY))
 		rc = drop_source(&m);
 	if (redefined)
 		*redefined = nredef;

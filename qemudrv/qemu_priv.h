@@ -130,5 +130,7 @@ int vsnap__qemu_snapjob_args(char **out, const char *job, const char *tag, char 
 
 /* check_data.c: the driver's snapshot_check_data (metadata moved in from elsewhere). */
 int vsnap__qemu_snapshot_check_data(vsnap_domain *dom, const vsnap_snapshot_def *snap);
+/* handover.c: the driver's snapshot_files_handover. */
+int vsnap__qemu_snapshot_files_handover(vsnap_domain *from, vsnap_domain *to);
 
 #endif

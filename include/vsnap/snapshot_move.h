@@ -32,6 +32,9 @@ typedef enum {
  *  2. redefines the missing snapshots on the destination, parents before children, then
  *     makes the source's current snapshot current there;
  *  3. reads the destination back: every snapshot there with identical XML, same current;
+ *     then files the driver made for those snapshots become the destination's to manage
+ *     (QEMU: an external checkpoint's memory file, overlays), so the source never removes
+ *     them;
  *  4. unless COPY, deletes the metadata only (never data) on the source: first the current
  *     mark, then the snapshots, leaves first.
  * Nothing is deleted on the source unless every step before succeeded. The call can be

@@ -114,6 +114,9 @@ static void every_kind(void **state)
 	assert_int_equal(present, 0);
 	assert_int_equal(qt_count(a), 0);
 	assert_int_equal(count_b(t, "x1"), 4);
+	/* The memory file A made is B's to manage now: A's record dropped it, B's has it. */
+	assert_int_equal(qt_sh("grep -q x1.mem '%s/root/domains/d.files'", a->dir), 1);
+	assert_int_equal(qt_sh("grep -q x1.mem '%s/rootB/domains/d.files'", a->dir), 0);
 	/* Nothing left to move: a second run is a no-op. */
 	assert_ok(vsnap_snapshot_move(&redefined, &present, a->dom, t->b, 0));
 	assert_int_equal(redefined + present, 0);
@@ -140,6 +143,9 @@ static void every_kind(void **state)
 	assert_ok(vsnap_forest_lookup(&s, forest, "x1"));
 	assert_string_equal(vsnap_snapshot_name(vsnap_snapshot_parent(s)), "c1");
 	vsnap_forest_free(forest);
+	/* B cleans up what it took over once its snapshots go. */
+	assert_ok(vsnap_snapshot_delete_all(db, 0));
+	assert_int_equal(qt_sh("test -e '%s/x1.mem'", a->dir), 1);
 	vsnap_domain_free(db);
 }
 
