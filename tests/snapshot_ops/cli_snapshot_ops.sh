@@ -64,4 +64,10 @@ cat > "$t/mix.xml" <<XML
 XML
 b snapshot-create d "$t/mix.xml" --disk-only >/dev/null 2>"$t/err" && die "memory in disk-only"
 grep -q "memory" "$t/err" || die "memory error: $(cat "$t/err")"
+# Completion knows the new options and offers URIs after --to.
+comp() { PATH="$(dirname "$bin"):$PATH" bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _vsnap; echo "${COMPREPLY[*]}"' _ "$VSNAP_SRC/completion/vsnap.bash" "$@"; }
+[ "$(comp vsnap snapshot-revert d s0 --del)" = "--delete-children" ] || die "completion --delete-children"
+[ "$(comp vsnap snapshot-revert d s0 --disc)" = "--discard" ] || die "completion --discard"
+comp vsnap snapshot-move d --to qemu:///e | grep -q "qemu:///embed?root=" || die "completion of --to"
+[ "$(comp vsnap snapshot-mo)" = "snapshot-move" ] || die "completion of snapshot-move"
 exit 0
