@@ -74,6 +74,7 @@ extern const cli_command cli_vmx_commands[];
 extern const cli_command cli_domain_commands[];
 extern const cli_command cli_snapshot_commands[];
 extern const cli_command cli_snapshot_change_commands[];
+extern const cli_command cli_snapshot_move_commands[];
 extern const cli_command cli_session_commands[];
 
 /* cmd_session.c: runs `line` (one or more ';'/newline-separated commands, virsh quoting) over
