@@ -58,14 +58,25 @@ void cli_json_string(FILE *f, const char *s);
  */
 typedef struct {
 	const char *name;       /* "disk-only" (without dashes) */
-	int takes_value;
-	const char *value;      /* set when seen; "" for flags */
+	int takes_value;        /* 0 flag, 1 one value, CLI_OPT_REPEAT any number of values */
+	const char *value;      /* set when seen; "" for flags; the last one when repeated */
 	int seen;
 } cli_opt;
-/* Returns the number of positional args put in pos[] (at most maxpos), or -1 on a usage error
- * (already printed). */
+#define CLI_OPT_REPEAT 2
+/*
+ * Returns the number of positional slots put in pos[] (at most maxpos), or -1 on a usage error
+ * (already printed). As in virsh, a command's positional arguments also have option names
+ * (tools/cli_parse.c lists them: "--domain", "--snapshotname"...), so a slot may be filled
+ * by name in any order; an optional slot left empty while a later one is filled is NULL.
+ * A required slot left empty before a filled one is a usage error.
+ */
 int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, size_t nopts,
 	char **pos, int maxpos);
+/* The values of a CLI_OPT_REPEAT option in order (valid until the next cli_parse). */
+const char *const *cli_opt_values(const cli_opt *opt, size_t *count);
+/* The option names of a command's positional slots ("domain", "?snapshotname" = optional),
+ * NULL-terminated, or NULL when the command has none (completion and docs use them). */
+const char *const *cli_positional_names(const char *cmd);
 const cli_opt *cli_opt_get(const cli_opt *opts, size_t nopts, const char *name);
 
 /* Command tables; each ends with an entry whose name is NULL. */

@@ -43,52 +43,6 @@ const cli_opt *cli_opt_get(const cli_opt *opts, size_t nopts, const char *name)
 	return NULL;
 }
 
-int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, size_t nopts,
-	char **pos, int maxpos)
-{
-	int npos = 0;
-	int only_pos = 0;
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (only_pos || a[0] != '-' || a[1] != '-' || (a[0] == '-' && a[1] == '\0')) {
-			if (!only_pos && a[0] == '-' && a[1] != '\0' && a[1] != '-')
-				return cli_usage(cmd, "%s: unknown option '%s'", cmd, a), -1;
-			if (npos >= maxpos)
-				return cli_usage(cmd, "%s: unexpected argument '%s'", cmd, a), -1;
-			pos[npos++] = argv[i];
-			continue;
-		}
-		if (a[2] == '\0') {
-			only_pos = 1;
-			continue;
-		}
-		const char *name = a + 2;
-		const char *eq = strchr(name, '=');
-		size_t len = eq ? (size_t)(eq - name) : strlen(name);
-		cli_opt *o = NULL;
-		for (size_t k = 0; k < nopts; k++)
-			if (strlen(opts[k].name) == len && strncmp(opts[k].name, name, len) == 0)
-				o = &opts[k];
-		if (!o)
-			return cli_usage(cmd, "%s: unknown option '--%.*s'", cmd, (int)len, name), -1;
-		if (o->takes_value) {
-			if (eq)
-				o->value = eq + 1;
-			else if (i + 1 < argc)
-				o->value = argv[++i];
-			else
-				return cli_usage(cmd, "%s: option '--%s' needs a value", cmd, o->name), -1;
-		} else {
-			if (eq)
-				return cli_usage(cmd, "%s: option '--%s' takes no value", cmd, o->name), -1;
-			o->value = "";
-		}
-		o->seen = 1;
-	}
-	return npos;
-}
-
 int cli_read_file(char **out, size_t *len, const char *path)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");

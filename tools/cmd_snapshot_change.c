@@ -1,5 +1,6 @@
 /* Snapshot commands that change things: create, revert, delete, edit, delete-all,
  * consolidate (virsh's names and flags). SPDX-License-Identifier: GPL-2.0-or-later */
+#include "snapshot_spec.h"
 #include "snapshot_target.h"
 
 #include <stdarg.h>
@@ -41,30 +42,44 @@ static unsigned int create_flags(const cli_opt *o, size_t n)
 static int cmd_create_as(cli_ctx *ctx, int argc, char **argv)
 {
 	cli_opt o[] = { OPTV("name"), OPTV("description"), OPT("disk-only"), OPT("quiesce"),
-		OPT("halt"), OPT("no-metadata"), OPT("reuse-external"), OPT("atomic"), OPT("live") };
-	char *pos[3];
+		OPT("halt"), OPT("no-metadata"), OPT("reuse-external"), OPT("atomic"), OPT("live"),
+		OPT("print-xml"), OPT("validate"), OPTV("memspec"),
+		{ "diskspec", CLI_OPT_REPEAT, NULL, 0 } };
+	char *pos[1];
 	vsnap_domain *dom = NULL;
-	char *name = NULL;
-	int n = cli_parse(argv[0], argc, argv, o, NOPTS(o), pos, 3);
+	char *name = NULL, *xml = NULL;
+	char err[512];
+	snapshot_spec spec;
+	int n = cli_parse(argv[0], argc, argv, o, NOPTS(o), pos, 1);
 
 	if (n < 0)
 		return CLI_USAGE;
-	if (n < 1)
+	memset(&spec, 0, sizeof(spec));
+	spec.name = value(o, NOPTS(o), "name");
+	spec.description = value(o, NOPTS(o), "description");
+	spec.memspec = value(o, NOPTS(o), "memspec");
+	spec.diskspecs = cli_opt_values(&o[NOPTS(o) - 1], &spec.ndisks);
+	/* The document is what virsh would send; --print-xml stops there, needing no domain. */
+	if ((spec.memspec || spec.ndisks || seen(o, NOPTS(o), "print-xml") ||
+			seen(o, NOPTS(o), "validate")) && snapshot_spec_xml(&xml, &spec, err, sizeof(err)))
+		return cli_usage(argv[0], "%s", err);
+	if (seen(o, NOPTS(o), "print-xml")) {
+		fputs(xml, stdout);
+		free(xml);
+		return CLI_OK;
+	}
+	if (n < 1) {
+		free(xml);
 		return cli_usage(argv[0], "%s: a domain is required", argv[0]);
-	const char *sname = value(o, NOPTS(o), "name");
-	const char *desc = value(o, NOPTS(o), "description");
-	if (n > 1 && sname)
-		return cli_usage(argv[0], "the name is given twice");
-	if (n > 2 && desc)
-		return cli_usage(argv[0], "the description is given twice");
-	if (n > 1)
-		sname = pos[1];
-	if (n > 2)
-		desc = pos[2];
-	if (cli_domain(&dom, ctx, pos[0]))
+	}
+	if (cli_domain(&dom, ctx, pos[0])) {
+		free(xml);
 		return CLI_ERROR;
-	int rc = vsnap_snapshot_create(&name, dom, sname, desc, create_flags(o, NOPTS(o)));
+	}
+	int rc = xml ? vsnap_snapshot_create_xml(&name, dom, xml, create_flags(o, NOPTS(o)))
+		: vsnap_snapshot_create(&name, dom, spec.name, spec.description, create_flags(o, NOPTS(o)));
 	cli_progress_done();
+	free(xml);
 	vsnap_domain_free(dom);
 	return report_created(ctx, name, rc);
 }
@@ -268,11 +283,16 @@ static int cmd_consolidate(cli_ctx *ctx, int argc, char **argv)
 
 const cli_command cli_snapshot_change_commands[] = {
 	{ "snapshot-create-as", NULL,
-	  "DOMAIN [NAME] [DESCRIPTION] [--name N] [--description D] [--disk-only] [--quiesce]\n"
-	  "                         [--halt] [--no-metadata] [--reuse-external] [--atomic] [--live]",
+	  "[--domain] DOMAIN [[--name] N] [[--description] D] [--print-xml] [--disk-only]\n"
+	  "                         [--quiesce] [--halt] [--no-metadata] [--reuse-external]\n"
+	  "                         [--atomic] [--live] [--validate] [--memspec [file=]F[,snapshot=T]]\n"
+	  "                         [[--diskspec] DISK[,snapshot=T][,driver=T][,stype=T][,file=F]]...",
 	  "Create a snapshot. A running domain gets a checkpoint (disks + memory) unless\n"
 	  "--disk-only; --quiesce asks guest tools to flush file systems; --halt powers the\n"
-	  "domain off afterwards. Without a name, one is made from the creation time.",
+	  "domain off afterwards. Without a name, one is made from the creation time.\n"
+	  "--memspec and --diskspec (virsh's syntax; ',,' is a literal comma) choose where\n"
+	  "memory and each disk go; --print-xml prints the <domainsnapshot> document instead\n"
+	  "of creating it; --validate checks it against libvirt's schema first.",
 	  cmd_create_as },
 	{ "snapshot-create", NULL,
 	  "DOMAIN [FILE] [--redefine [--current]] [--disk-only] [--quiesce] [--halt]\n"
