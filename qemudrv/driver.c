@@ -379,10 +379,9 @@ static int qemu_domain_start(vsnap_domain *dom, unsigned int flags)
 	vsnap_qemu_dom d;
 	int rc;
 
-	(void)flags;
 	if ((rc = open_for(&d, dom, 0, "start")) < 0)
 		return rc;
-	rc = vsnap__qemu_dom_launch(&d, 0, 0);
+	rc = vsnap__qemu_dom_launch(&d, (flags & VSNAP_DOMAIN_START_PAUSED) != 0, 0);
 	vsnap__qemu_dom_close(&d);
 	return rc;
 }

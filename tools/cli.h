@@ -79,6 +79,10 @@ const char *const *cli_opt_values(const cli_opt *opt, size_t *count);
 const char *const *cli_positional_names(const char *cmd);
 const cli_opt *cli_opt_get(const cli_opt *opts, size_t nopts, const char *name);
 
+/* Prints what the XPath expression selects in xml (virsh's --xpath; --wrap puts the nodes in
+ * one <nodes> element). Returns a CLI exit status, printing any error. */
+int cli_print_xpath(const char *xml, const char *expr, int wrap);
+
 /* Command tables; each ends with an entry whose name is NULL. */
 extern const cli_command cli_vmx_commands[];
 extern const cli_command cli_domain_commands[];

@@ -101,7 +101,8 @@ static int parse_globals(cli_ctx *ctx, int argc, char **argv)
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			print_usage(stdout);
 			exit(CLI_OK);
-		} else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+		} else if (strcmp(a, "-V") == 0 || strcmp(a, "-v") == 0 ||
+				strcmp(a, "--version") == 0 || strcmp(a, "--version=short") == 0) {
 			printf("vsnap %s\n", vsnap_version());
 			exit(CLI_OK);
 		} else {
