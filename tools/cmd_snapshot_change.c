@@ -221,9 +221,10 @@ static int cmd_edit(cli_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (!o[1].seen && !o[2].seen) {
+		rc = snapshot_edit_in_editor(ctx, k.dom, k.key);
 		vsnap_domain_free(k.dom);
 		free(k.made);
-		return cli_usage(argv[0], "snapshot-edit: give --rename NEW and/or --description TEXT");
+		return rc;
 	}
 	rc = vsnap_snapshot_edit(k.dom, k.key, o[1].seen ? o[1].value : NULL,
 		o[2].seen ? o[2].value : NULL);
@@ -295,23 +296,30 @@ const cli_command cli_snapshot_change_commands[] = {
 	  "of creating it; --validate checks it against libvirt's schema first.",
 	  cmd_create_as },
 	{ "snapshot-create", NULL,
-	  "DOMAIN [FILE] [--redefine [--current]] [--disk-only] [--quiesce] [--halt]\n"
+	  "[--domain] DOMAIN [[--xmlfile] FILE] [--redefine [--current]] [--disk-only] [--quiesce] [--halt]\n"
 	  "                         [--reuse-external] [--no-metadata] [--validate]",
 	  "Create a snapshot from <domainsnapshot> XML (name, description, memory and disks\n"
 	  "are honoured), or with --redefine record the metadata of one that exists.",
 	  cmd_create },
-	{ "snapshot-revert", NULL, "DOMAIN (SNAPSHOT | --current) [--running | --paused] [--force]",
+	{ "snapshot-revert", NULL, "[--domain] DOMAIN ([--snapshotname] SNAPSHOT | --current) [--running | --paused]\n"
+	  "                         [--force]",
 	  "Revert the domain to a snapshot. The run state comes from the snapshot unless\n"
 	  "--running or --paused says otherwise. Reverts that would throw away a running\n"
 	  "guest in a surprising way need --force.", cmd_revert },
 	{ "snapshot-delete", NULL,
-	  "DOMAIN (SNAPSHOT | --current) [--children | --children-only] [--metadata]\n"
-	  "                         [--no-consolidate]",
+	  "[--domain] DOMAIN ([--snapshotname] SNAPSHOT | --current) [--children | --children-only]\n"
+	  "                         [--metadata]"
+	  " [--no-consolidate]",
 	  "Delete a snapshot; its data merges into its children, which move up to its parent.\n"
 	  "--children deletes the whole subtree, --children-only the subtree below it.\n"
 	  "--metadata drops only vsnap's metadata (not possible on ESX).", cmd_delete },
-	{ "snapshot-edit", "snapshot-rename", "DOMAIN (SNAPSHOT | --current) [--rename NEW] [--description TEXT]",
-	  "Rename a snapshot and/or change its description.", cmd_edit },
+	{ "snapshot-edit", "snapshot-rename",
+	  "[--domain] DOMAIN ([--snapshotname] SNAPSHOT | --current) [--rename NEW]\n"
+	  "                         [--description TEXT]",
+	  "Rename a snapshot and/or change its description. Without --rename and\n"
+	  "--description, opens the snapshot's XML in $VISUAL or $EDITOR (vi) as virsh does;\n"
+	  "changes to <name> and <description> are applied, any other change is refused.",
+	  cmd_edit },
 	{ "snapshot-delete-all", "remove-all", "DOMAIN",
 	  "Delete every snapshot of the domain.", cmd_delete_all },
 	{ "consolidate", NULL, "DOMAIN [--check]",
