@@ -45,6 +45,9 @@ void cli_progress_done(void);
 int cli_domain(vsnap_domain **out, cli_ctx *ctx, const char *key);
 /* Prints "error: <message>" for the last library error and returns CLI_ERROR. */
 int cli_fail(const char *what);
+/* Prints "error: <fmt>" (a JSON object on stdout with --json: cli_set_json_errors). */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_set_json_errors(int on);
 /* Prints "error: <fmt>" and "try 'vsnap help CMD'" and returns CLI_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reads a whole file, "-" meaning stdin. Returns 0 or prints the error and returns -1. */

@@ -11,27 +11,82 @@
 #include <termios.h>
 #include <unistd.h>
 
+static int json_errors;
+
+void cli_set_json_errors(int on)
+{
+	json_errors = on;
+}
+
+/* One error on its own line: "error: ..." on stderr, or with --json a JSON object on stdout
+ * ({"error": {"message", "code", "kind"}}), so that a --json reader always gets JSON. */
+static void emit_error(const char *code, const char *kind, const char *fmt, va_list ap)
+{
+	char *msg = NULL;
+
+	cli_progress_done();   /* the error starts a line of its own, not the bar's */
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	if (json_errors) {
+		fputs("{\"error\": {\"message\": ", stdout);
+		cli_json_string(stdout, msg ? msg : "out of memory");
+		fputs(", \"code\": ", stdout);
+		cli_json_string(stdout, code);
+		fputs(", \"kind\": ", stdout);
+		cli_json_string(stdout, kind);
+		fputs("}}\n", stdout);
+		fflush(stdout);
+	} else {
+		cli_error("%s", msg ? msg : "out of memory");
+	}
+	free(msg);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_error(NULL, "error", fmt, ap);
+	va_end(ap);
+}
+
+static void error_with_code(const char *code, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void error_with_code(const char *code, const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_error(code, kind, fmt, ap);
+	va_end(ap);
+}
+
 int cli_fail(const char *what)
 {
 	const vsnap_error *e = vsnap_error_last();
+	const char *code = vsnap_error_code_name(e->code);
 
-	cli_progress_done();   /* the error starts a line of its own, not the bar's */
 	if (what)
-		fprintf(stderr, "error: %s: %s\n", what, e->message);
+		error_with_code(code, "error", "%s: %s", what, e->message);
 	else
-		fprintf(stderr, "error: %s\n", e->message);
+		error_with_code(code, "error", "%s", e->message);
 	return CLI_ERROR;
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg = NULL;
 
-	fputs("error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
-	fprintf(stderr, "\ntry 'vsnap help%s%s'\n", cmd ? " " : "", cmd ? cmd : "");
+	error_with_code(NULL, "usage", "%s", msg ? msg : "usage error");
+	free(msg);
+	if (!json_errors)
+		fprintf(stderr, "try 'vsnap help%s%s'\n", cmd ? " " : "", cmd ? cmd : "");
 	return CLI_USAGE;
 }
 
@@ -51,7 +106,7 @@ int cli_read_file(char **out, size_t *len, const char *path)
 
 	*out = NULL;
 	if (!f) {
-		fprintf(stderr, "error: cannot open '%s': %s\n", path, strerror(errno));
+		cli_error("cannot open '%s': %s", path, strerror(errno));
 		return -1;
 	}
 	for (;;) {
@@ -61,7 +116,7 @@ int cli_read_file(char **out, size_t *len, const char *path)
 				free(buf);
 				if (f != stdin)
 					fclose(f);
-				fprintf(stderr, "error: out of memory reading '%s'\n", path);
+				cli_error("out of memory reading '%s'", path);
 				return -1;
 			}
 			buf = nb;
@@ -77,7 +132,7 @@ int cli_read_file(char **out, size_t *len, const char *path)
 		fclose(f);
 	if (failed) {
 		free(buf);
-		fprintf(stderr, "error: cannot read '%s'\n", path);
+		cli_error("cannot read '%s'", path);
 		return -1;
 	}
 	buf[n] = '\0';

@@ -69,7 +69,7 @@ static int keep(cli_ctx *ctx, const cli_opt *o, size_t no, const vsnap_domain_in
 		int has = has_snapshots(ctx, info);
 		if (has < 0) {
 			cli_fail(NULL);
-			fprintf(stderr, "error: cannot tell whether domain '%s' has snapshots\n", info->name);
+			cli_error("cannot tell whether domain '%s' has snapshots", info->name);
 			return -1;
 		}
 		return cli_opt_get(o, no, "with-snapshot") ? has : !has;

@@ -281,7 +281,7 @@ static int cmd_parent(cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	vsnap_snapshot *p = vsnap_snapshot_parent(t.snap);
 	if (!p) {
-		fprintf(stderr, "error: snapshot '%s' has no parent\n", vsnap_snapshot_name(t.snap));
+		cli_error("snapshot '%s' has no parent", vsnap_snapshot_name(t.snap));
 		rc = CLI_ERROR;
 	} else if (ctx->json) {
 		json_snapshot(p);

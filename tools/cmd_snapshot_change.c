@@ -262,6 +262,9 @@ static int cmd_consolidate(cli_ctx *ctx, int argc, char **argv)
 		return CLI_USAGE;
 	if (n < 1)
 		return cli_usage(argv[0], "consolidate: a domain is required");
+	if (ctx->json && !o[0].seen)
+		return cli_usage(argv[0], "consolidate prints JSON only with --check: run it "
+			"without --json");
 	if (cli_domain(&dom, ctx, pos[0]))
 		return CLI_ERROR;
 	if (o[0].seen) {

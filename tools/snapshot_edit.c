@@ -134,25 +134,25 @@ int snapshot_edit_in_editor(cli_ctx *ctx, vsnap_domain *dom, const char *key)
 		goto out;
 	}
 	if (split_doc(&before, xml, strlen(xml)) || !(path = write_temp(xml))) {
-		fprintf(stderr, "error: cannot write snapshot '%s' to a temporary file\n", key);
+		cli_error("cannot write snapshot '%s' to a temporary file", key);
 		goto out;
 	}
 	if (setenv("VSNAP_EDITOR", ed, 1) || run_editor(path)) {
-		fprintf(stderr, "error: editor '%s' failed on %s; the snapshot is unchanged\n", ed, path);
+		cli_error("editor '%s' failed on %s; the snapshot is unchanged", ed, path);
 		goto out;
 	}
 	if (cli_read_file(&edited, &len, path))
 		goto out;
 	if (split_doc(&after, edited, len)) {
-		fprintf(stderr, "error: %s is not <domainsnapshot> XML any more; the snapshot is "
-			"unchanged (the edit is kept there)\n", path);
+		cli_error("%s is not <domainsnapshot> XML any more; the snapshot is "
+			"unchanged (the edit is kept there)", path);
 		free(path);
 		path = NULL;
 		goto out;
 	}
 	if (!same(before.rest, after.rest) || !after.name || !*after.name) {
-		fprintf(stderr, "error: snapshot '%s': only <name> and <description> can be changed "
-			"by snapshot-edit; the snapshot is unchanged (the edit is kept in %s)\n", key, path);
+		cli_error("snapshot '%s': only <name> and <description> can be changed "
+			"by snapshot-edit; the snapshot is unchanged (the edit is kept in %s)", key, path);
 		free(path);
 		path = NULL;
 		goto out;

@@ -36,10 +36,10 @@ int cli_print_xpath(const char *xml, const char *expr, int wrap)
 	int rc = CLI_OK;
 
 	if (!doc || !ctx) {
-		fprintf(stderr, "error: the XML to filter with --xpath did not parse\n");
+		cli_error("the XML to filter with --xpath did not parse");
 		rc = CLI_ERROR;
 	} else if (!res) {
-		fprintf(stderr, "error: --xpath '%s': not a valid XPath expression\n", expr);
+		cli_error("--xpath '%s': not a valid XPath expression", expr);
 		rc = CLI_USAGE;
 	} else if (res->type == XPATH_NODESET) {
 		int n = res->nodesetval ? res->nodesetval->nodeNr : 0;
