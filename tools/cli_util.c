@@ -37,7 +37,7 @@ static void emit_error(const char *code, const char *kind, const char *fmt, va_l
 		fputs("}}\n", stdout);
 		fflush(stdout);
 	} else {
-		cli_error("%s", msg ? msg : "out of memory");
+		fprintf(stderr, "error: %s\n", msg ? msg : "out of memory");
 	}
 	free(msg);
 }
