@@ -25,13 +25,14 @@ static void print_list(cli_ctx *ctx, const vsnap_domain_info *list, size_t n, in
 		printf("%s]\n", n ? "\n" : "");
 	} else if (names || uuids) {
 		for (size_t i = 0; i < n; i++)
-			printf("%s\n", uuids ? list[i].uuid : list[i].name);
+			printf("%s\n", (uuids ? list[i].uuid : list[i].name) ?
+				(uuids ? list[i].uuid : list[i].name) : "(unknown)");
 	} else {
 		printf(" %-10s %-30s %s\n", "Id", "Name", "State");
 		printf("%s\n", "------------------------------------------------------");
 		for (size_t i = 0; i < n; i++)
 			printf(" %-10s %-30s %s\n", list[i].state == VSNAP_DOMAIN_SHUTOFF ? "-" :
-				(list[i].id ? list[i].id : "-"), list[i].name,
+				(list[i].id ? list[i].id : "-"), list[i].name ? list[i].name : "(unknown)",
 				vsnap_domain_state_name(list[i].state));
 		printf("\n");
 	}
@@ -161,17 +162,28 @@ static int cmd_dominfo(cli_ctx *ctx, int argc, char **argv)
 		cli_json_string(stdout, info.id);
 		printf(", \"state\": ");
 		cli_json_string(stdout, vsnap_domain_state_name(info.state));
-		printf(", \"memory_kib\": %llu, \"vcpus\": %u, \"has_snapshots\": %s, "
-			"\"persistent\": %s}\n", info.memory_kib, info.vcpus,
+		/* 0 CPUs or 0 KiB means the hypervisor did not say (a VM without readable
+		 * config): unknown is null, never zero. */
+		printf(", \"memory_kib\": ");
+		info.memory_kib ? printf("%llu", info.memory_kib) : printf("null");
+		printf(", \"vcpus\": ");
+		info.vcpus ? printf("%u", info.vcpus) : printf("null");
+		printf(", \"has_snapshots\": %s, \"persistent\": %s}\n",
 			info.has_snapshots < 0 ? "null" : info.has_snapshots ? "true" : "false",
 			info.persistent ? "true" : "false");
 	} else {
 		printf("%-15s %s\n", "Id:", info.state == VSNAP_DOMAIN_SHUTOFF || !info.id ? "-" : info.id);
-		printf("%-15s %s\n", "Name:", info.name);
-		printf("%-15s %s\n", "UUID:", info.uuid ? info.uuid : "");
+		printf("%-15s %s\n", "Name:", info.name ? info.name : "(unknown)");
+		printf("%-15s %s\n", "UUID:", info.uuid ? info.uuid : "(unknown)");
 		printf("%-15s %s\n", "State:", vsnap_domain_state_name(info.state));
-		printf("%-15s %u\n", "CPU(s):", info.vcpus);
-		printf("%-15s %llu KiB\n", "Max memory:", info.memory_kib);
+		if (info.vcpus)
+			printf("%-15s %u\n", "CPU(s):", info.vcpus);
+		else
+			printf("%-15s %s\n", "CPU(s):", "(unknown)");
+		if (info.memory_kib)
+			printf("%-15s %llu KiB\n", "Max memory:", info.memory_kib);
+		else
+			printf("%-15s %s\n", "Max memory:", "(unknown)");
 		printf("%-15s %s\n", "Persistent:", info.persistent ? "yes" : "no");
 		if (info.has_snapshots >= 0)
 			printf("%-15s %s\n", "Snapshots:", info.has_snapshots ? "yes" : "no");
