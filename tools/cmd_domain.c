@@ -233,12 +233,17 @@ static int cmd_dumpxml(cli_ctx *ctx, int argc, char **argv)
 	char *xml = NULL;
 	int rc;
 
-	if ((rc = one_domain(&dom, ctx, argc, argv, o, NOPTS(o))))
-		return rc;
-	if (o[3].seen && !o[2].seen) {
-		vsnap_domain_free(dom);
+	char *pos[1];
+	int n = cli_parse(argv[0], argc, argv, o, NOPTS(o), pos, 1);
+
+	if (n < 0)
+		return CLI_USAGE;
+	if (n < 1)
+		return cli_usage(argv[0], "%s: a domain is required", argv[0]);
+	if (o[3].seen && !o[2].seen)
 		return cli_usage(argv[0], "--wrap needs --xpath");
-	}
+	if ((rc = cli_domain(&dom, ctx, pos[0])))
+		return rc;
 	rc = vsnap_domain_get_xml(&xml, dom, 0);
 	vsnap_domain_free(dom);
 	if (rc)
