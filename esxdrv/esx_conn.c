@@ -78,22 +78,47 @@ static int build_url(char **out, const vsnap_uri *uri)
 	return 0;
 }
 
+/*
+ * The URI the user meant, for "use SCHEME://..." hints: keeps the user, the port and the
+ * parameters (no_verify, thumbprint...) of the URI given.
+ */
+static void hint_uri(char *out, size_t size, const vsnap_uri *uri, const char *scheme,
+	const char *path)
+{
+	int v6 = strchr(uri->host, ':') != NULL;
+	size_t n = (size_t)snprintf(out, size, "%s://%s%s%s%s%s", scheme,
+		uri->user ? uri->user : "", uri->user ? "@" : "", v6 ? "[" : "", uri->host,
+		v6 ? "]" : "");
+	if (uri->port && n < size)
+		n += (size_t)snprintf(out + n, size - n, ":%d", uri->port);
+	if (n < size)
+		n += (size_t)snprintf(out + n, size - n, "%s", path);
+	for (size_t i = 0; i < uri->nparams && n < size; i++)
+		n += (size_t)snprintf(out + n, size - n, "%s%s%s%s", i ? "&" : "?",
+			uri->params[i].key, *uri->params[i].value ? "=" : "", uri->params[i].value);
+}
+
 /* esx:// and gsx:// talk to a host agent; vpx:// to vCenter. libvirt refuses the mix too. */
 static int check_api_type(const vsnap_uri *uri, esx_kind kind, const char *api_type)
 {
 	int want_vc = kind == ESX_KIND_VPX;
+	char hint[768];
 
 	if (!api_type)
 		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_ESX,
 			"%s: the server did not say which API it serves (about.apiType)", uri->host);
-	if (want_vc && strcmp(api_type, "VirtualCenter") != 0)
+	if (want_vc && strcmp(api_type, "VirtualCenter") != 0) {
+		hint_uri(hint, sizeof(hint), uri, "esx", "/");
 		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_CONF,
-			"%s is not a vCenter (its API type is '%s'): use esx://%s/ for an ESX host",
-			uri->host, api_type, uri->host);
-	if (!want_vc && strcmp(api_type, "HostAgent") != 0)
+			"%s is not a vCenter (its API type is '%s'): an ESX host is reached as %s",
+			uri->host, api_type, hint);
+	}
+	if (!want_vc && strcmp(api_type, "HostAgent") != 0) {
+		hint_uri(hint, sizeof(hint), uri, "vpx", "/DATACENTER/[CLUSTER/]HOST");
 		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_CONF,
-			"%s is a vCenter (API type '%s'), not an ESX host: use "
-			"vpx://%s/DATACENTER/[CLUSTER/]HOST", uri->host, api_type, uri->host);
+			"%s is a vCenter (API type '%s'), not an ESX host: a host it manages is "
+			"reached as %s", uri->host, api_type, hint);
+	}
 	return 0;
 }
 
@@ -144,6 +169,20 @@ static int find_vpx_host(esx_priv *priv, const vsnap_uri *uri)
 	vsnap__vs_moref_clear(&ref);
 	free(copy);
 	return rc;
+}
+
+/* Logs out after a failure: a Logout that fails too must not replace the real cause. */
+static void logout_keeping_cause(vsnap_vs_client *client)
+{
+	const vsnap_error *e = vsnap_error_last();
+	int code = e->code, klass = e->klass;
+	char *message = strdup(e->message), *fault = e->fault ? strdup(e->fault) : NULL;
+
+	vsnap__vs_logout(client);
+	if (message)
+		vsnap__error_set_fault(code, klass, fault, "%s", message);
+	free(message);
+	free(fault);
 }
 
 static void priv_free(esx_priv *priv)
@@ -208,7 +247,7 @@ int esx_open(vsnap_conn *conn, const vsnap_uri *uri)
 	o.progress_payload = conn->opts.progress_payload;
 	o.cancel = &conn->cancelled;
 	if ((rc = vsnap__vs_open(&priv->client, &o))) {
-		vsnap__error_prefix("cannot connect to %s", url);
+		vsnap__error_prefix("cannot connect to %s", uri->host);
 		goto out;
 	}
 	conn->priv = priv;
@@ -219,7 +258,7 @@ int esx_open(vsnap_conn *conn, const vsnap_uri *uri)
 		goto out;
 	}
 	if (priv->kind == ESX_KIND_VPX && (rc = find_vpx_host(priv, uri)))
-		vsnap__vs_logout(priv->client);
+		logout_keeping_cause(priv->client);
 out:
 	esx_sync_requests(conn);
 	free(url);

@@ -156,7 +156,8 @@ int vsnap__vs_open(vsnap_vs_client **out, const vsnap_vs_options *opts)
 		return vsnap__error_oom();
 	if ((rc = copy_options(c, opts)) < 0 || (rc = vsnap__vs_transport_init(c)) < 0)
 		goto fail;
-	if ((rc = vsnap__vs_invoke(c, "RetrieveServiceContent", c->url, call_service_content,
+	/* "the server": the caller names the host, and the transport the URL, once each */
+	if ((rc = vsnap__vs_invoke(c, "RetrieveServiceContent", "the server", call_service_content,
 			NULL, VSNAP_VS_CALL_READ)) < 0)
 		goto fail;
 	vsnap__vs_log(c, "connected to %s: %s %s", c->url, c->api_type, c->api_version);
