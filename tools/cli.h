@@ -45,6 +45,8 @@ void cli_progress_done(void);
 int cli_domain(vsnap_domain **out, cli_ctx *ctx, const char *key);
 /* Prints "error: <message>" for the last library error and returns CLI_ERROR. */
 int cli_fail(const char *what);
+/* As cli_fail(NULL), with "(<hint>)" after the message: the CLI's advice, not the library's. */
+int cli_fail_hint(const char *hint);
 /* Prints "error: <fmt>" (a JSON object on stdout with --json: cli_set_json_errors). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_set_json_errors(int on);

@@ -74,6 +74,14 @@ int cli_fail(const char *what)
 	return CLI_ERROR;
 }
 
+int cli_fail_hint(const char *hint)
+{
+	const vsnap_error *e = vsnap_error_last();
+
+	error_with_code(vsnap_error_code_name(e->code), "error", "%s (%s)", e->message, hint);
+	return CLI_ERROR;
+}
+
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

@@ -189,6 +189,13 @@ static int cmd_revert(cli_ctx *ctx, int argc, char **argv)
 		(o[3].seen ? VSNAP_SNAPSHOT_REVERT_FORCE : 0);
 	rc = vsnap_snapshot_revert(k.dom, k.key, flags);
 	cli_progress_done();
+	/* The library says a forced revert is needed; the CLI says how to ask for one. */
+	if (rc == VSNAP_EOPERATION && !o[3].seen &&
+			strstr(vsnap_error_last()->message, "forced revert")) {
+		vsnap_domain_free(k.dom);
+		free(k.made);
+		return cli_fail_hint("add --force to revert anyway");
+	}
 	return finish(ctx, k.dom, k.made, rc, "Domain '%s' reverted to snapshot %s\n",
 		vsnap_domain_name(k.dom), k.key);
 }
