@@ -39,6 +39,9 @@ typedef struct {
 int cli_connect(cli_ctx *ctx);
 /* Closes ctx->conn (logging out). */
 void cli_disconnect(cli_ctx *ctx);
+/* The progress bar's label in the command's words ("reverting 'web' to snapshot 's1'"),
+ * shown instead of the library's description of the task. */
+void cli_progress_label(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Ends a progress bar line if one was drawn. */
 void cli_progress_done(void);
 /* Looks up a domain on ctx->conn, printing the error itself. */

@@ -205,6 +205,16 @@ static int prompt_password(char *buf, size_t size, const char *user, const char 
 }
 
 static int progress_shown;
+static char progress_label[256];
+
+void cli_progress_label(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(progress_label, sizeof(progress_label), fmt, ap);
+	va_end(ap);
+}
 
 /*
  * A one-line bar on stderr when it is a terminal: "[####......]  30% <what>". The bar comes
@@ -228,7 +238,7 @@ static void show_progress(int percent, const char *what, void *payload)
 		fputc(i < filled ? '#' : '.', stderr);
 	fprintf(stderr, "] %3d%%", percent);
 	if (room > 0)
-		fprintf(stderr, " %.*s", room, what ? what : "task");
+		fprintf(stderr, " %.*s", room, progress_label[0] ? progress_label : what ? what : "task");
 	/* erase what a longer label of an earlier task left on the line */
 	fputs("\033[K", stderr);
 	fflush(stderr);

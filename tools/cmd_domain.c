@@ -311,6 +311,7 @@ static int power(cli_ctx *ctx, int argc, char **argv, power_fn fn, const char *d
 
 	if ((rc = one_domain(&dom, ctx, argc, argv, o, is_start ? NOPTS(o) : 0)))
 		return rc;
+	cli_progress_label("%s '%s'", argv[0], vsnap_domain_name(dom));
 	rc = fn(dom, is_start && o[0].seen ? VSNAP_DOMAIN_START_PAUSED : 0);
 	cli_progress_done();
 	if (rc == 0 && !ctx->quiet)

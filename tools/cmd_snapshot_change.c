@@ -76,6 +76,8 @@ static int cmd_create_as(cli_ctx *ctx, int argc, char **argv)
 		free(xml);
 		return CLI_ERROR;
 	}
+	cli_progress_label("creating snapshot%s%s%s of '%s'", spec.name ? " '" : "",
+		spec.name ? spec.name : "", spec.name ? "'" : "", vsnap_domain_name(dom));
 	int rc = xml ? vsnap_snapshot_create_xml(&name, dom, xml, create_flags(o, NOPTS(o)))
 		: vsnap_snapshot_create(&name, dom, spec.name, spec.description, create_flags(o, NOPTS(o)));
 	cli_progress_done();
@@ -187,6 +189,7 @@ static int cmd_revert(cli_ctx *ctx, int argc, char **argv)
 	unsigned int flags = (o[1].seen ? VSNAP_SNAPSHOT_REVERT_RUNNING : 0) |
 		(o[2].seen ? VSNAP_SNAPSHOT_REVERT_PAUSED : 0) |
 		(o[3].seen ? VSNAP_SNAPSHOT_REVERT_FORCE : 0);
+	cli_progress_label("reverting '%s' to snapshot '%s'", vsnap_domain_name(k.dom), k.key);
 	rc = vsnap_snapshot_revert(k.dom, k.key, flags);
 	cli_progress_done();
 	/* The library says a forced revert is needed; the CLI says how to ask for one. */
@@ -213,6 +216,7 @@ static int cmd_delete(cli_ctx *ctx, int argc, char **argv)
 		(o[2].seen ? VSNAP_SNAPSHOT_DELETE_CHILDREN_ONLY : 0) |
 		(o[3].seen ? VSNAP_SNAPSHOT_DELETE_METADATA_ONLY : 0) |
 		(o[4].seen ? VSNAP_SNAPSHOT_DELETE_NO_CONSOLIDATE : 0);
+	cli_progress_label("deleting snapshot '%s' of '%s'", k.key, vsnap_domain_name(k.dom));
 	rc = vsnap_snapshot_delete(k.dom, k.key, flags);
 	cli_progress_done();
 	return finish(ctx, k.dom, k.made, rc, o[2].seen ? "Domain snapshot %s children deleted\n" :
@@ -251,6 +255,7 @@ static int cmd_delete_all(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(argv[0], "%s: a domain is required", argv[0]);
 	if (cli_domain(&dom, ctx, pos[0]))
 		return CLI_ERROR;
+	cli_progress_label("deleting every snapshot of '%s'", vsnap_domain_name(dom));
 	int rc = vsnap_snapshot_delete_all(dom, 0);
 	cli_progress_done();
 	return finish(ctx, dom, NULL, rc, "All snapshots of domain '%s' deleted\n",

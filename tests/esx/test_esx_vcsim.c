@@ -265,7 +265,9 @@ static void on_progress(int percent, const char *what, void *payload)
 {
 	int *last = payload;
 
-	assert_non_null(strstr(what, "Snapshot"));   /* CreateSnapshot_Task, RemoveSnapshot_Task */
+	/* in words, not API names: "creating snapshot 'x' of ...", "removing VirtualMachineSnapshot" */
+	assert_non_null(strcasestr(what, "snapshot"));
+	assert_null(strstr(what, "_Task"));
 	*last = percent;
 }
 
