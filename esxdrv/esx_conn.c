@@ -223,16 +223,11 @@ int esx_open(vsnap_conn *conn, const vsnap_uri *uri)
 	}
 	if ((rc = build_url(&url, uri)))
 		goto out;
-	if ((rc = vsnap__credentials_get(&user, &password, &conn->opts, uri->scheme, uri->host,
-		uri->user)))
-		goto out;
 	if (conn->opts.log_file && !(priv->log = fopen(conn->opts.log_file, "ae"))) {
 		rc = vsnap__error_os("cannot open log file '%s'", conn->opts.log_file);
 		goto out;
 	}
 	o.url = url;
-	o.user = user;
-	o.password = password;
 	o.no_verify = no_verify;
 	o.cafile = vsnap__uri_param(uri, "cafile");
 	o.thumbprint = vsnap__uri_param(uri, "thumbprint");
@@ -253,6 +248,15 @@ int esx_open(vsnap_conn *conn, const vsnap_uri *uri)
 	conn->priv = priv;
 	if ((rc = check_api_type(uri, priv->kind, vsnap__vs_api_type(priv->client))))
 		goto out;
+	/* Only now, with the server's certificate accepted and its answer read, the password
+	 * (perhaps a prompt): a certificate problem is reported before anyone types it. */
+	if ((rc = vsnap__credentials_get(&user, &password, &conn->opts, uri->scheme, uri->host,
+		uri->user)))
+		goto out;
+	if ((rc = vsnap__vs_set_credentials(priv->client, user, password)) < 0) {
+		vsnap__error_oom();
+		goto out;
+	}
 	if ((rc = vsnap__vs_login(priv->client))) {
 		vsnap__error_prefix("cannot log in to %s as '%s'", uri->host, user);
 		goto out;

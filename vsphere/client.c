@@ -168,6 +168,19 @@ fail:
 	return rc;
 }
 
+int vsnap__vs_set_credentials(vsnap_vs_client *c, const char *user, const char *password)
+{
+	if (c->password)
+		memset(c->password, 0, strlen(c->password));
+	free(c->password);
+	c->password = NULL;
+	free(c->user);
+	c->user = NULL;
+	if (vsnap__vs_dup(&c->user, user) < 0 || vsnap__vs_dup(&c->password, password) < 0)
+		return VSNAP_ENOMEM;
+	return 0;
+}
+
 void vsnap__vs_close(vsnap_vs_client *c)
 {
 	if (!c)

@@ -57,6 +57,25 @@ says "start --paused on ESX names the backend and the flag" "ESX cannot start VM
 	"$bin" -c "$E" start "$vm" --paused
 says "snapshot-current NAME on ESX says how to do it" "snapshot-revert" -- \
 	bash -c '"$1" -c "$2" -q snapshot-create-as "$3" e1 && "$1" -c "$2" snapshot-current "$3" e1' _ "$bin" "$E" "$vm"
+# untrusted certificate: the fingerprint and the URI parameter to pin it, before any password
+if command -v openssl >/dev/null; then
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$t/key.pem" -out "$t/cert.pem" \
+		-days 2 -subj "/CN=127.0.0.1" >/dev/null 2>&1 || fail "openssl req"
+	fp=$(openssl x509 -in "$t/cert.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	port=$((20000 + RANDOM % 20000)); : >"$t/sim.out"
+	"$sim" -l 127.0.0.1:$port -esx -cert "$t/cert.pem" -key "$t/key.pem" -username root \
+		-password pass >"$t/sim.out" 2>&1 & pid=$!
+	for _ in $(seq 100); do grep -q ":$port/sdk" "$t/sim.out" && break; sleep 0.05; done
+	says "untrusted certificate: fingerprint and thumbprint= before the password" \
+		"fingerprint $fp: .*add thumbprint=$fp to the URI.*no_verify=1" "password" -- \
+		env -u VSNAP_PASSWORD "$bin" -c "esx://root@127.0.0.1:$port/" list --all
+	if "$bin" -c "esx://root@127.0.0.1:$port/?thumbprint=$fp" list --all --name >"$t/out" 2>"$t/err" &&
+		grep -q . "$t/out"; then echo "ok   the thumbprint shown works"
+	else fail "the thumbprint shown does not work: $(head -c 300 "$t/err")"; fi
+else
+	fail "openssl is missing: the certificate case cannot run"
+fi
 start_sim ""
 says "esx:// to a vCenter: the hint keeps user, port and parameters" \
 	"reached as vpx://root@127.0.0.1:$port/DATACENTER/\\[CLUSTER/\\]HOST\\?no_verify=1" -- \
