@@ -77,6 +77,7 @@ _vsnap_complete()
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	-c|--connect)
 		COMPREPLY=($(compgen -W "esx:// vpx:// gsx:// qemu:///embed?root=" -- "$cur")); return ;;
+	--to) COMPREPLY=($(compgen -W "qemu:///embed?root= qemu:///session" -- "$cur")); return ;;
 	esac
 	if [[ -z "$cmd" ]]; then
 		if [[ "$cur" == -* ]]; then
@@ -121,7 +122,8 @@ _vsnap_complete()
 		if ((pos == 0)); then
 			words=$(_vsnap_quiet list --all --name)
 			COMPREPLY=($(compgen -W "$words" -- "$cur"))
-		elif ((pos == 1)) && [[ "$cmd" == snapshot-* && "$cmd" != snapshot-create* ]]; then
+		elif ((pos == 1)) && [[ "$cmd" == snapshot-* && "$cmd" != snapshot-create* &&
+			"$cmd" != snapshot-move ]]; then
 			words=$(_vsnap_quiet snapshot-list "$(printf %q "$dom")" --name)
 			COMPREPLY=($(compgen -W "$words" -- "$cur"))
 		fi ;;

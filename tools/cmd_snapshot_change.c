@@ -180,7 +180,8 @@ static int parse_keyed(keyed *k, cli_ctx *ctx, int argc, char **argv, cli_opt *o
 
 static int cmd_revert(cli_ctx *ctx, int argc, char **argv)
 {
-	cli_opt o[] = { OPT("current"), OPT("running"), OPT("paused"), OPT("force") };
+	cli_opt o[] = { OPT("current"), OPT("running"), OPT("paused"), OPT("force"),
+		OPT("delete-children"), OPT("discard") };
 	keyed k;
 	int rc = parse_keyed(&k, ctx, argc, argv, o, NOPTS(o));
 
@@ -188,7 +189,9 @@ static int cmd_revert(cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	unsigned int flags = (o[1].seen ? VSNAP_SNAPSHOT_REVERT_RUNNING : 0) |
 		(o[2].seen ? VSNAP_SNAPSHOT_REVERT_PAUSED : 0) |
-		(o[3].seen ? VSNAP_SNAPSHOT_REVERT_FORCE : 0);
+		(o[3].seen ? VSNAP_SNAPSHOT_REVERT_FORCE : 0) |
+		(o[4].seen ? VSNAP_SNAPSHOT_REVERT_DELETE_CHILDREN : 0) |
+		(o[5].seen ? VSNAP_SNAPSHOT_REVERT_DISCARD : 0);
 	cli_progress_label("reverting '%s' to snapshot '%s'", vsnap_domain_name(k.dom), k.key);
 	rc = vsnap_snapshot_revert(k.dom, k.key, flags);
 	cli_progress_done();
@@ -317,10 +320,13 @@ const cli_command cli_snapshot_change_commands[] = {
 	  "are honoured), or with --redefine record the metadata of one that exists.",
 	  cmd_create },
 	{ "snapshot-revert", NULL, "[--domain] DOMAIN ([--snapshotname] SNAPSHOT | --current) [--running | --paused]\n"
-	  "                         [--force]",
+	  "                         [--force] [--delete-children] [--discard]",
 	  "Revert the domain to a snapshot. The run state comes from the snapshot unless\n"
 	  "--running or --paused says otherwise. Reverts that would throw away a running\n"
-	  "guest in a surprising way need --force.", cmd_revert },
+	  "guest in a surprising way need --force. --delete-children also deletes the\n"
+	  "snapshots below it; --discard then deletes the snapshot itself (the domain keeps\n"
+	  "its state; QEMU: an external snapshot's overlay goes). One operation: if a step\n"
+	  "fails, running the same command again finishes it.", cmd_revert },
 	{ "snapshot-delete", NULL,
 	  "[--domain] DOMAIN ([--snapshotname] SNAPSHOT | --current) [--children | --children-only]\n"
 	  "                         [--metadata]"
