@@ -1,6 +1,7 @@
 /* The public domain API: argument checks, then the driver. SPDX-License-Identifier: GPL-2.0-or-later */
 #include "core/driver.h"
 #include "core/error.h"
+#include "xml/schema_validate.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -128,9 +129,16 @@ int vsnap_domain_define(vsnap_domain **out, vsnap_conn *conn, const char *xml, u
 	if (!out || !conn || !xml)
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID, "NULL argument");
 	*out = NULL;
+	if (flags & ~(unsigned int)VSNAP_DOMAIN_DEFINE_VALIDATE)
+		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
+			"unknown define flags 0x%x", flags);
 	if (!conn->driver->domain_define)
 		return unsupported(conn, "define domains");
-	if ((rc = conn->driver->domain_define(&info, conn, xml, flags)))
+	if ((flags & VSNAP_DOMAIN_DEFINE_VALIDATE) &&
+			(rc = vsnap__xml_schema_validate(xml, "domain")) < 0)
+		return vsnap__error_prefix("cannot define a domain");
+	if ((rc = conn->driver->domain_define(&info, conn, xml,
+			flags & ~(unsigned int)VSNAP_DOMAIN_DEFINE_VALIDATE)))
 		return rc;
 	return wrap_info(out, conn, &info);
 }
@@ -147,6 +155,12 @@ int vsnap_domain_undefine(vsnap_domain *dom, unsigned int flags)
 	return dom->conn->driver->domain_undefine(dom, flags);
 }
 
+/* The flags each power operation knows. */
+static unsigned int power_flags(const char *member)
+{
+	return strcmp(member, "domain_start") == 0 ? (unsigned int)VSNAP_DOMAIN_START_PAUSED : 0;
+}
+
 /* The power operations share one shape: check, dispatch, name the domain in any error. */
 #define POWER_OP(fn, member, what)                                                     \
 	int fn(vsnap_domain *dom, unsigned int flags)                                    \
@@ -157,6 +171,9 @@ int vsnap_domain_undefine(vsnap_domain *dom, unsigned int flags)
 				"NULL domain");                                          \
 		if (!dom->conn->driver->member)                                          \
 			return unsupported(dom->conn, what " domains");                  \
+		if (flags & ~power_flags(#member))                                       \
+			return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,  \
+				"unknown " what " flags 0x%x", flags);                    \
 		if ((rc = dom->conn->driver->member(dom, flags)))                        \
 			vsnap__error_prefix("cannot " what " domain '%s'", dom->info.name); \
 		return rc;                                                               \

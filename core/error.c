@@ -86,6 +86,13 @@ int vsnap__error_prefix(const char *fmt, ...)
 		return vsnap__error_oom();
 	}
 	va_end(ap);
+	/* A message that already starts with the prefix says it once, not twice. */
+	size_t plen = strlen(prefix);
+	if (thread_error.message && strncmp(thread_error.message, prefix, plen) == 0 &&
+			(thread_error.message[plen] == ':' || thread_error.message[plen] == '\0')) {
+		free(prefix);
+		return thread_error.code;
+	}
 	if (asprintf(&joined, "%s: %s", prefix, thread_error.message) < 0) {
 		free(prefix);
 		return vsnap__error_oom();

@@ -78,22 +78,47 @@ static int build_url(char **out, const vsnap_uri *uri)
 	return 0;
 }
 
+/*
+ * The URI the user meant, for "use SCHEME://..." hints: keeps the user, the port and the
+ * parameters (no_verify, thumbprint...) of the URI given.
+ */
+static void hint_uri(char *out, size_t size, const vsnap_uri *uri, const char *scheme,
+	const char *path)
+{
+	int v6 = strchr(uri->host, ':') != NULL;
+	size_t n = (size_t)snprintf(out, size, "%s://%s%s%s%s%s", scheme,
+		uri->user ? uri->user : "", uri->user ? "@" : "", v6 ? "[" : "", uri->host,
+		v6 ? "]" : "");
+	if (uri->port && n < size)
+		n += (size_t)snprintf(out + n, size - n, ":%d", uri->port);
+	if (n < size)
+		n += (size_t)snprintf(out + n, size - n, "%s", path);
+	for (size_t i = 0; i < uri->nparams && n < size; i++)
+		n += (size_t)snprintf(out + n, size - n, "%s%s%s%s", i ? "&" : "?",
+			uri->params[i].key, *uri->params[i].value ? "=" : "", uri->params[i].value);
+}
+
 /* esx:// and gsx:// talk to a host agent; vpx:// to vCenter. libvirt refuses the mix too. */
 static int check_api_type(const vsnap_uri *uri, esx_kind kind, const char *api_type)
 {
 	int want_vc = kind == ESX_KIND_VPX;
+	char hint[768];
 
 	if (!api_type)
 		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_ESX,
 			"%s: the server did not say which API it serves (about.apiType)", uri->host);
-	if (want_vc && strcmp(api_type, "VirtualCenter") != 0)
+	if (want_vc && strcmp(api_type, "VirtualCenter") != 0) {
+		hint_uri(hint, sizeof(hint), uri, "esx", "/");
 		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_CONF,
-			"%s is not a vCenter (its API type is '%s'): use esx://%s/ for an ESX host",
-			uri->host, api_type, uri->host);
-	if (!want_vc && strcmp(api_type, "HostAgent") != 0)
+			"%s is not a vCenter (its API type is '%s'): an ESX host is reached as %s",
+			uri->host, api_type, hint);
+	}
+	if (!want_vc && strcmp(api_type, "HostAgent") != 0) {
+		hint_uri(hint, sizeof(hint), uri, "vpx", "/DATACENTER/[CLUSTER/]HOST");
 		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_CONF,
-			"%s is a vCenter (API type '%s'), not an ESX host: use "
-			"vpx://%s/DATACENTER/[CLUSTER/]HOST", uri->host, api_type, uri->host);
+			"%s is a vCenter (API type '%s'), not an ESX host: a host it manages is "
+			"reached as %s", uri->host, api_type, hint);
+	}
 	return 0;
 }
 
@@ -176,14 +201,36 @@ static void session_keep(vsnap_conn *conn, esx_priv *priv)
 	vsnap__secret_free(text);
 }
 
+static void logout_only(vsnap_conn *conn, esx_priv *priv)
+{
+	(void)conn;
+	vsnap__vs_logout(priv->client);
+}
+
+/* Ends or keeps the session after a failure: what that does (a Logout that fails too, a
+ * session file that cannot be written) must not replace the real cause. */
+static void leave_keeping_cause(vsnap_conn *conn, esx_priv *priv)
+{
+	const vsnap_error *e = vsnap_error_last();
+	int code = e->code, klass = e->klass;
+	char *message = strdup(e->message), *fault = e->fault ? strdup(e->fault) : NULL;
+
+	(priv->session_path ? session_keep : logout_only)(conn, priv);
+	if (message)
+		vsnap__error_set_fault(code, klass, fault, "%s", message);
+	free(message);
+	free(fault);
+}
+
 /*
  * The client: resumed from the saved session when there is a usable one (no request), else
  * a fresh one (RetrieveServiceContent; the caller logs in).
  */
-static int connect_client(vsnap_conn *conn, esx_priv *priv, const vsnap_vs_options *o)
+static int connect_client(vsnap_conn *conn, esx_priv *priv, const vsnap_vs_options *o,
+	const char *uri_user)
 {
 	if (esx_session_enabled(conn)) {
-		if (esx_session_path(&priv->session_path, conn, o->url, o->user) < 0) {
+		if (esx_session_path(&priv->session_path, conn, o->url, uri_user) < 0) {
 			vsnap__conn_warn(conn, "not keeping the session: %s",
 				vsnap_error_last()->message);
 			vsnap_error_clear();
@@ -198,9 +245,7 @@ static int connect_client(vsnap_conn *conn, esx_priv *priv, const vsnap_vs_optio
 	}
 	if (priv->client)
 		return 0;
-	if (vsnap__vs_open(&priv->client, o))
-		return vsnap__error_prefix("cannot connect to %s", o->url);
-	return 0;
+	return vsnap__vs_open(&priv->client, o);
 }
 
 int esx_open(vsnap_conn *conn, const vsnap_uri *uri)
@@ -229,16 +274,11 @@ int esx_open(vsnap_conn *conn, const vsnap_uri *uri)
 	}
 	if ((rc = build_url(&url, uri)))
 		goto out;
-	if ((rc = vsnap__credentials_get(&user, &password, &conn->opts, uri->scheme, uri->host,
-		uri->user)))
-		goto out;
 	if (conn->opts.log_file && !(priv->log = fopen(conn->opts.log_file, "ae"))) {
 		rc = vsnap__error_os("cannot open log file '%s'", conn->opts.log_file);
 		goto out;
 	}
 	o.url = url;
-	o.user = user;
-	o.password = password;
 	o.no_verify = no_verify;
 	o.cafile = vsnap__uri_param(uri, "cafile");
 	o.thumbprint = vsnap__uri_param(uri, "thumbprint");
@@ -253,21 +293,29 @@ int esx_open(vsnap_conn *conn, const vsnap_uri *uri)
 	o.progress_cb = conn->opts.progress_cb ? vsnap__conn_progress : NULL;
 	o.progress_payload = conn;
 	o.cancel = &conn->cancelled;
-	if ((rc = connect_client(conn, priv, &o)))
+	/* The saved session is keyed on the URI's user: the password (perhaps a prompt) is read
+	 * only after the server's certificate was accepted, so a certificate problem is reported
+	 * before anyone types it. */
+	if ((rc = connect_client(conn, priv, &o, uri->user))) {
+		vsnap__error_prefix("cannot connect to %s", uri->host);
 		goto out;
+	}
 	conn->priv = priv;
 	if ((rc = check_api_type(uri, priv->kind, vsnap__vs_api_type(priv->client))))
 		goto out;
+	if ((rc = vsnap__credentials_get(&user, &password, &conn->opts, uri->scheme, uri->host,
+		uri->user)))
+		goto out;
+	if ((rc = vsnap__vs_set_credentials(priv->client, user, password)) < 0) {
+		vsnap__error_oom();
+		goto out;
+	}
 	if (!priv->session_text && (rc = vsnap__vs_login(priv->client))) {
 		vsnap__error_prefix("cannot log in to %s as '%s'", uri->host, user);
 		goto out;
 	}
-	if (priv->kind == ESX_KIND_VPX && (rc = find_vpx_host(priv, uri))) {
-		if (priv->session_path)
-			session_keep(conn, priv);
-		else
-			vsnap__vs_logout(priv->client);
-	}
+	if (priv->kind == ESX_KIND_VPX && (rc = find_vpx_host(priv, uri)))
+		leave_keeping_cause(conn, priv);
 out:
 	esx_sync_requests(conn);
 	free(url);

@@ -133,7 +133,10 @@ static int power(vsnap_domain *dom, vsnap_vs_power_op op, int new_state)
 
 int esx_domain_start(vsnap_domain *dom, unsigned int flags)
 {
-	(void)flags;
+	if (flags & VSNAP_DOMAIN_START_PAUSED)
+		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_ESX,
+			"ESX cannot start VM '%s' paused: powering on always runs the guest "
+			"(suspend it once it runs)", dom->info.name);
 	return power(dom, VSNAP_VS_POWER_ON, VSNAP_DOMAIN_RUNNING);
 }
 

@@ -34,7 +34,10 @@ static int dup_or_null(char **out, const char *s)
 int esx_vm_to_info(vsnap_domain_info *out, const vsnap_vs_vm *vm, int has_snapshots)
 {
 	memset(out, 0, sizeof(*out));
-	if (dup_or_null(&out->name, vm->name) || dup_or_null(&out->uuid, vm->uuid) ||
+	/* A VM object the server sent without its name (no privilege to read it) is still
+	 * addressable: it goes by its MoRef, as unnamed snapshots do, never by NULL. */
+	if (dup_or_null(&out->name, vm->name ? vm->name : vm->moref.value) ||
+		dup_or_null(&out->uuid, vm->uuid) ||
 		dup_or_null(&out->id, vm->moref.value)) {
 		vsnap_domain_info_clear(out);
 		return VSNAP_ENOMEM;

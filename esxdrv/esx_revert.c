@@ -69,7 +69,7 @@ int esx_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 	    !(flags & VSNAP_SNAPSHOT_REVERT_FORCE))
 		return vsnap__error_set(VSNAP_EOPERATION, VSNAP_ERRCLASS_SNAPSHOT,
 			"VM '%s' is %s and snapshot '%s' holds no memory state (%s): reverting "
-			"powers the VM off and loses its %s state; use --force to revert anyway",
+			"powers the VM off and loses its %s state, which only a forced revert does",
 			dom->info.name, active == VSNAP_DOMAIN_RUNNING ? "running" : "suspended",
 			snap->name, vsnap_snapshot_state_name(snap->state),
 			active == VSNAP_DOMAIN_RUNNING ? "running" : "suspended");

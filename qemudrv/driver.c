@@ -171,8 +171,7 @@ static int qemu_domain_lookup(vsnap_domain_info *out, vsnap_conn *conn, const ch
 	/* Not a name: try UUIDs. */
 	if ((rc = list_names(&names, &n, conn)) < 0)
 		return rc;
-	rc = vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_QEMU,
-		"no domain named '%s' or with that UUID", key);
+	rc = VSNAP_ENOTFOUND;
 	for (size_t i = 0; i < n; i++) {
 		vsnap_domain_info info;
 		if (info_by_name(&info, conn, names[i]) < 0)
@@ -186,6 +185,10 @@ static int qemu_domain_lookup(vsnap_domain_info *out, vsnap_conn *conn, const ch
 		vsnap_domain_info_clear(&info);
 	}
 	vsnap__qemu_strv_free(names, n);
+	/* Set only now: reading the other domains above clears the thread's error. */
+	if (rc)
+		vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_QEMU,
+			"no domain named '%s' or with that UUID", key);
 	return rc;
 }
 
@@ -376,10 +379,9 @@ static int qemu_domain_start(vsnap_domain *dom, unsigned int flags)
 	vsnap_qemu_dom d;
 	int rc;
 
-	(void)flags;
 	if ((rc = open_for(&d, dom, 0, "start")) < 0)
 		return rc;
-	rc = vsnap__qemu_dom_launch(&d, 0, 0);
+	rc = vsnap__qemu_dom_launch(&d, (flags & VSNAP_DOMAIN_START_PAUSED) != 0, 0);
 	vsnap__qemu_dom_close(&d);
 	return rc;
 }

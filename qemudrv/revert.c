@@ -241,14 +241,15 @@ int vsnap__qemu_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *sna
 	if (d.pid && !has_memory && !(flags & VSNAP_SNAPSHOT_REVERT_FORCE)) {
 		rc = vsnap__error_set(VSNAP_EOPERATION, VSNAP_ERRCLASS_SNAPSHOT,
 			"domain '%s' is running and snapshot '%s' has no memory state: reverting "
-			"stops the running guest; use --force", d.name, snap->name);
+			"stops the running guest, which only a forced revert does", d.name, snap->name);
 		goto cleanup;
 	}
 	if (d.pid && has_memory && !abi_compatible(d.def, sdef) &&
 	    !(flags & VSNAP_SNAPSHOT_REVERT_FORCE)) {
 		rc = vsnap__error_set(VSNAP_EOPERATION, VSNAP_ERRCLASS_SNAPSHOT,
 			"the definition of domain '%s' changed incompatibly since snapshot '%s' "
-			"(memory, vCPUs or disks); use --force to restart QEMU", d.name, snap->name);
+			"(memory, vCPUs or disks): only a forced revert restarts QEMU for it", d.name,
+			snap->name);
 		goto cleanup;
 	}
 	if (has_memory && snap->memory == VSNAP_SNAPSHOT_LOCATION_EXTERNAL &&

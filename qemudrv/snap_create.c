@@ -72,7 +72,7 @@ static int plan_disks(vsnap_qemu_plan_disk *plan, vsnap_qemu_dom *d,
 			return rc;
 		if (loc == VSNAP_SNAPSHOT_LOCATION_INTERNAL && strcmp(plan[i].format, "qcow2"))
 			return refuse(VSNAP_EUNSUPPORTED, "disk '%s' is %s: internal snapshots need "
-				"qcow2 (use --disk-only for an external snapshot)", k->target_dev,
+				"qcow2 (a disk-only, external snapshot works)", k->target_dev,
 				plan[i].format);
 		if (loc != VSNAP_SNAPSHOT_LOCATION_EXTERNAL)
 			continue;

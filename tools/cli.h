@@ -40,12 +40,20 @@ typedef struct {
 int cli_connect(cli_ctx *ctx);
 /* Closes ctx->conn (logging out). */
 void cli_disconnect(cli_ctx *ctx);
+/* The progress bar's label in the command's words ("reverting 'web' to snapshot 's1'"),
+ * shown instead of the library's description of the task. */
+void cli_progress_label(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Ends a progress bar line if one was drawn. */
 void cli_progress_done(void);
 /* Looks up a domain on ctx->conn, printing the error itself. */
 int cli_domain(vsnap_domain **out, cli_ctx *ctx, const char *key);
 /* Prints "error: <message>" for the last library error and returns CLI_ERROR. */
 int cli_fail(const char *what);
+/* As cli_fail(NULL), with "(<hint>)" after the message: the CLI's advice, not the library's. */
+int cli_fail_hint(const char *hint);
+/* Prints "error: <fmt>" (a JSON object on stdout with --json: cli_set_json_errors). */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_set_json_errors(int on);
 /* Prints "error: <fmt>" and "try 'vsnap help CMD'" and returns CLI_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reads a whole file, "-" meaning stdin. Returns 0 or prints the error and returns -1. */
@@ -59,15 +67,30 @@ void cli_json_string(FILE *f, const char *s);
  */
 typedef struct {
 	const char *name;       /* "disk-only" (without dashes) */
-	int takes_value;
-	const char *value;      /* set when seen; "" for flags */
+	int takes_value;        /* 0 flag, 1 one value, CLI_OPT_REPEAT any number of values */
+	const char *value;      /* set when seen; "" for flags; the last one when repeated */
 	int seen;
 } cli_opt;
-/* Returns the number of positional args put in pos[] (at most maxpos), or -1 on a usage error
- * (already printed). */
+#define CLI_OPT_REPEAT 2
+/*
+ * Returns the number of positional slots put in pos[] (at most maxpos), or -1 on a usage error
+ * (already printed). As in virsh, a command's positional arguments also have option names
+ * (tools/cli_parse.c lists them: "--domain", "--snapshotname"...), so a slot may be filled
+ * by name in any order; an optional slot left empty while a later one is filled is NULL.
+ * A required slot left empty before a filled one is a usage error.
+ */
 int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, size_t nopts,
 	char **pos, int maxpos);
+/* The values of a CLI_OPT_REPEAT option in order (valid until the next cli_parse). */
+const char *const *cli_opt_values(const cli_opt *opt, size_t *count);
+/* The option names of a command's positional slots ("domain", "?snapshotname" = optional),
+ * NULL-terminated, or NULL when the command has none (completion and docs use them). */
+const char *const *cli_positional_names(const char *cmd);
 const cli_opt *cli_opt_get(const cli_opt *opts, size_t nopts, const char *name);
+
+/* Prints what the XPath expression selects in xml (virsh's --xpath; --wrap puts the nodes in
+ * one <nodes> element). Returns a CLI exit status, printing any error. */
+int cli_print_xpath(const char *xml, const char *expr, int wrap);
 
 /* Command tables; each ends with an entry whose name is NULL. */
 extern const cli_command cli_vmx_commands[];

@@ -11,27 +11,90 @@
 #include <termios.h>
 #include <unistd.h>
 
+static int json_errors;
+
+void cli_set_json_errors(int on)
+{
+	json_errors = on;
+}
+
+/* One error on its own line: "error: ..." on stderr, or with --json a JSON object on stdout
+ * ({"error": {"message", "code", "kind"}}), so that a --json reader always gets JSON. */
+static void emit_error(const char *code, const char *kind, const char *fmt, va_list ap)
+{
+	char *msg = NULL;
+
+	cli_progress_done();   /* the error starts a line of its own, not the bar's */
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	if (json_errors) {
+		fputs("{\"error\": {\"message\": ", stdout);
+		cli_json_string(stdout, msg ? msg : "out of memory");
+		fputs(", \"code\": ", stdout);
+		cli_json_string(stdout, code);
+		fputs(", \"kind\": ", stdout);
+		cli_json_string(stdout, kind);
+		fputs("}}\n", stdout);
+		fflush(stdout);
+	} else {
+		fprintf(stderr, "error: %s\n", msg ? msg : "out of memory");
+	}
+	free(msg);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_error(NULL, "error", fmt, ap);
+	va_end(ap);
+}
+
+static void error_with_code(const char *code, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void error_with_code(const char *code, const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_error(code, kind, fmt, ap);
+	va_end(ap);
+}
+
 int cli_fail(const char *what)
 {
 	const vsnap_error *e = vsnap_error_last();
+	const char *code = vsnap_error_code_name(e->code);
 
-	cli_progress_done();   /* the error starts a line of its own, not the bar's */
 	if (what)
-		fprintf(stderr, "error: %s: %s\n", what, e->message);
+		error_with_code(code, "error", "%s: %s", what, e->message);
 	else
-		fprintf(stderr, "error: %s\n", e->message);
+		error_with_code(code, "error", "%s", e->message);
+	return CLI_ERROR;
+}
+
+int cli_fail_hint(const char *hint)
+{
+	const vsnap_error *e = vsnap_error_last();
+
+	error_with_code(vsnap_error_code_name(e->code), "error", "%s (%s)", e->message, hint);
 	return CLI_ERROR;
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg = NULL;
 
-	fputs("error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
-	fprintf(stderr, "\ntry 'vsnap help%s%s'\n", cmd ? " " : "", cmd ? cmd : "");
+	error_with_code(NULL, "usage", "%s", msg ? msg : "usage error");
+	free(msg);
+	if (!json_errors)
+		fprintf(stderr, "try 'vsnap help%s%s'\n", cmd ? " " : "", cmd ? cmd : "");
 	return CLI_USAGE;
 }
 
@@ -43,52 +106,6 @@ const cli_opt *cli_opt_get(const cli_opt *opts, size_t nopts, const char *name)
 	return NULL;
 }
 
-int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, size_t nopts,
-	char **pos, int maxpos)
-{
-	int npos = 0;
-	int only_pos = 0;
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (only_pos || a[0] != '-' || a[1] != '-' || (a[0] == '-' && a[1] == '\0')) {
-			if (!only_pos && a[0] == '-' && a[1] != '\0' && a[1] != '-')
-				return cli_usage(cmd, "%s: unknown option '%s'", cmd, a), -1;
-			if (npos >= maxpos)
-				return cli_usage(cmd, "%s: unexpected argument '%s'", cmd, a), -1;
-			pos[npos++] = argv[i];
-			continue;
-		}
-		if (a[2] == '\0') {
-			only_pos = 1;
-			continue;
-		}
-		const char *name = a + 2;
-		const char *eq = strchr(name, '=');
-		size_t len = eq ? (size_t)(eq - name) : strlen(name);
-		cli_opt *o = NULL;
-		for (size_t k = 0; k < nopts; k++)
-			if (strlen(opts[k].name) == len && strncmp(opts[k].name, name, len) == 0)
-				o = &opts[k];
-		if (!o)
-			return cli_usage(cmd, "%s: unknown option '--%.*s'", cmd, (int)len, name), -1;
-		if (o->takes_value) {
-			if (eq)
-				o->value = eq + 1;
-			else if (i + 1 < argc)
-				o->value = argv[++i];
-			else
-				return cli_usage(cmd, "%s: option '--%s' needs a value", cmd, o->name), -1;
-		} else {
-			if (eq)
-				return cli_usage(cmd, "%s: option '--%s' takes no value", cmd, o->name), -1;
-			o->value = "";
-		}
-		o->seen = 1;
-	}
-	return npos;
-}
-
 int cli_read_file(char **out, size_t *len, const char *path)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -97,7 +114,7 @@ int cli_read_file(char **out, size_t *len, const char *path)
 
 	*out = NULL;
 	if (!f) {
-		fprintf(stderr, "error: cannot open '%s': %s\n", path, strerror(errno));
+		cli_error("cannot open '%s': %s", path, strerror(errno));
 		return -1;
 	}
 	for (;;) {
@@ -107,7 +124,7 @@ int cli_read_file(char **out, size_t *len, const char *path)
 				free(buf);
 				if (f != stdin)
 					fclose(f);
-				fprintf(stderr, "error: out of memory reading '%s'\n", path);
+				cli_error("out of memory reading '%s'", path);
 				return -1;
 			}
 			buf = nb;
@@ -123,7 +140,7 @@ int cli_read_file(char **out, size_t *len, const char *path)
 		fclose(f);
 	if (failed) {
 		free(buf);
-		fprintf(stderr, "error: cannot read '%s'\n", path);
+		cli_error("cannot read '%s'", path);
 		return -1;
 	}
 	buf[n] = '\0';
@@ -188,6 +205,16 @@ static int prompt_password(char *buf, size_t size, const char *user, const char 
 }
 
 static int progress_shown;
+static char progress_label[256];
+
+void cli_progress_label(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(progress_label, sizeof(progress_label), fmt, ap);
+	va_end(ap);
+}
 
 /*
  * A one-line bar on stderr when it is a terminal: "[####......]  30% <what>". The bar comes
@@ -211,7 +238,7 @@ static void show_progress(int percent, const char *what, void *payload)
 		fputc(i < filled ? '#' : '.', stderr);
 	fprintf(stderr, "] %3d%%", percent);
 	if (room > 0)
-		fprintf(stderr, " %.*s", room, what ? what : "task");
+		fprintf(stderr, " %.*s", room, progress_label[0] ? progress_label : what ? what : "task");
 	/* erase what a longer label of an earlier task left on the line */
 	fputs("\033[K", stderr);
 	fflush(stderr);

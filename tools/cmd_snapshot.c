@@ -145,19 +145,54 @@ out:
 	return rc;
 }
 
+/* snapshot-current DOMAIN SNAPSHOT: records SNAPSHOT as current by redefining its metadata
+ * with the current mark, as virsh does; nothing is reverted. */
+static int set_current(cli_ctx *ctx, const char *domain, const char *key)
+{
+	target t;
+	char *xml = NULL, *name = NULL;
+	char *pos[2] = { (char *)domain, (char *)key };
+	int rc = resolve(&t, ctx, "snapshot-current", 2, pos, 0);
+
+	if (rc)
+		return rc;
+	rc = vsnap_snapshot_get_xml(&xml, t.snap, 0);
+	if (rc == 0)
+		rc = vsnap_snapshot_create_xml(&name, t.dom, xml,
+			VSNAP_SNAPSHOT_CREATE_REDEFINE | VSNAP_SNAPSHOT_CREATE_CURRENT);
+	if (rc) {
+		rc = cli_fail("cannot make it the current snapshot");
+		if (vsnap_error_last()->code == VSNAP_EUNSUPPORTED)
+			fprintf(stderr, "hint: this backend changes its current snapshot only by "
+				"reverting: 'vsnap snapshot-revert %s %s'\n", domain, key);
+	} else if (!ctx->quiet && !ctx->json) {
+		printf("Snapshot %s set as current\n", name);
+	}
+	vsnap_string_free(name);
+	vsnap_string_free(xml);
+	target_free(&t);
+	return rc;
+}
+
 static int cmd_current(cli_ctx *ctx, int argc, char **argv)
 {
 	cli_opt o[] = { OPT("name"), OPT("security-info"), OPT("no-domain") };
-	char *pos[1];
+	char *pos[2];
 	vsnap_domain *dom = NULL;
 	vsnap_forest *forest = NULL;
 	int rc = CLI_ERROR;
-	int n = cli_parse(argv[0], argc, argv, o, NOPTS(o), pos, 1);
+	int n = cli_parse(argv[0], argc, argv, o, NOPTS(o), pos, 2);
 
 	if (n < 0)
 		return CLI_USAGE;
 	if (n < 1)
 		return cli_usage(argv[0], "snapshot-current: a domain is required");
+	if (n > 1 && pos[1]) {
+		if (o[0].seen || o[2].seen)
+			return cli_usage(argv[0], "setting the current snapshot takes no --name or "
+				"--no-domain");
+		return set_current(ctx, pos[0], pos[1]);
+	}
 	if (cli_domain(&dom, ctx, pos[0]))
 		return CLI_ERROR;
 	if (vsnap_forest_get(&forest, dom)) {
@@ -246,7 +281,7 @@ static int cmd_parent(cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	vsnap_snapshot *p = vsnap_snapshot_parent(t.snap);
 	if (!p) {
-		fprintf(stderr, "error: snapshot '%s' has no parent\n", vsnap_snapshot_name(t.snap));
+		cli_error("snapshot '%s' has no parent", vsnap_snapshot_name(t.snap));
 		rc = CLI_ERROR;
 	} else if (ctx->json) {
 		json_snapshot(p);
@@ -260,17 +295,24 @@ static int cmd_parent(cli_ctx *ctx, int argc, char **argv)
 
 static int cmd_dumpxml(cli_ctx *ctx, int argc, char **argv)
 {
-	cli_opt o[] = { OPT("security-info"), OPT("no-domain") };
+	cli_opt o[] = { OPT("security-info"), OPT("no-domain"), OPTV("xpath"), OPT("wrap") };
 	target t;
 	char *xml = NULL;
-	int rc = parse_target(&t, ctx, argc, argv, o, NOPTS(o));
+	int rc;
 
-	if (rc)
+	if ((rc = parse_target(&t, ctx, argc, argv, o, NOPTS(o))))
 		return rc;
+	if (o[3].seen && !o[2].seen) {
+		target_free(&t);
+		return cli_usage(argv[0], "--wrap needs --xpath");
+	}
 	if (vsnap_snapshot_get_xml(&xml, t.snap, o[1].seen ? VSNAP_SNAPSHOT_XML_NO_DOMAIN : 0)) {
 		rc = cli_fail(NULL);
 	} else {
-		fputs(xml, stdout);
+		if (o[2].seen)
+			rc = cli_print_xpath(xml, o[2].value, o[3].seen);
+		else
+			fputs(xml, stdout);
 		vsnap_string_free(xml);
 	}
 	target_free(&t);
@@ -279,20 +321,24 @@ static int cmd_dumpxml(cli_ctx *ctx, int argc, char **argv)
 
 const cli_command cli_snapshot_commands[] = {
 	{ "snapshot-list", NULL,
-	  "DOMAIN [--tree | --parent | --name] [--roots] [--leaves | --no-leaves]\n"
+	  "[--domain] DOMAIN [--tree | --parent | --name] [--roots] [--leaves | --no-leaves]\n"
 	  "                         [--from S [--descendants] | --current [--descendants]]\n"
 	  "                         [--inactive] [--active] [--disk-only] [--internal]\n"
 	  "                         [--external] [--topological] [--metadata | --no-metadata]",
 	  "List snapshots as a table, a tree, or names. Filters combine as in virsh.\n"
 	  "--json prints an array of snapshot objects.", cmd_list },
-	{ "snapshot-current", NULL, "DOMAIN [--name] [--no-domain]",
-	  "Show the current snapshot as XML, or only its name.", cmd_current },
-	{ "snapshot-info", NULL, "DOMAIN (SNAPSHOT | --current)",
+	{ "snapshot-current", NULL, "[--domain] DOMAIN [--name] [--no-domain] [[--snapshotname] S]",
+	  "Show the current snapshot as XML, or only its name. With a snapshot, make it the\n"
+	  "current one (the parent of the next snapshot) without reverting (QEMU; ESX\n"
+	  "changes its current snapshot only by reverting).", cmd_current },
+	{ "snapshot-info", NULL, "[--domain] DOMAIN ([--snapshotname] SNAPSHOT | --current)",
 	  "Show what a snapshot is: state, kind (checkpoint or disk), memory, quiesced,\n"
 	  "location, parent, children and disks.", cmd_info },
-	{ "snapshot-parent", NULL, "DOMAIN (SNAPSHOT | --current)",
+	{ "snapshot-parent", NULL, "[--domain] DOMAIN ([--snapshotname] SNAPSHOT | --current)",
 	  "Print the name of a snapshot's parent.", cmd_parent },
-	{ "snapshot-dumpxml", NULL, "DOMAIN SNAPSHOT [--no-domain]",
-	  "Print a snapshot as <domainsnapshot> XML.", cmd_dumpxml },
+	{ "snapshot-dumpxml", NULL,
+	  "[--domain] DOMAIN [--snapshotname] SNAPSHOT [--no-domain] [--xpath EXPR [--wrap]]",
+	  "Print a snapshot as <domainsnapshot> XML; --xpath prints what the expression\n"
+	  "selects, --wrap puts the nodes in one <nodes> element.", cmd_dumpxml },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -1,5 +1,6 @@
 /* Snapshot commands that change things: create, revert, delete, edit, delete-all,
  * consolidate (virsh's names and flags). SPDX-License-Identifier: GPL-2.0-or-later */
+#include "snapshot_spec.h"
 #include "snapshot_target.h"
 
 #include <stdarg.h>
@@ -41,30 +42,46 @@ static unsigned int create_flags(const cli_opt *o, size_t n)
 static int cmd_create_as(cli_ctx *ctx, int argc, char **argv)
 {
 	cli_opt o[] = { OPTV("name"), OPTV("description"), OPT("disk-only"), OPT("quiesce"),
-		OPT("halt"), OPT("no-metadata"), OPT("reuse-external"), OPT("atomic"), OPT("live") };
-	char *pos[3];
+		OPT("halt"), OPT("no-metadata"), OPT("reuse-external"), OPT("atomic"), OPT("live"),
+		OPT("print-xml"), OPT("validate"), OPTV("memspec"),
+		{ "diskspec", CLI_OPT_REPEAT, NULL, 0 } };
+	char *pos[1];
 	vsnap_domain *dom = NULL;
-	char *name = NULL;
-	int n = cli_parse(argv[0], argc, argv, o, NOPTS(o), pos, 3);
+	char *name = NULL, *xml = NULL;
+	char err[512];
+	snapshot_spec spec;
+	int n = cli_parse(argv[0], argc, argv, o, NOPTS(o), pos, 1);
 
 	if (n < 0)
 		return CLI_USAGE;
-	if (n < 1)
+	memset(&spec, 0, sizeof(spec));
+	spec.name = value(o, NOPTS(o), "name");
+	spec.description = value(o, NOPTS(o), "description");
+	spec.memspec = value(o, NOPTS(o), "memspec");
+	spec.diskspecs = cli_opt_values(&o[NOPTS(o) - 1], &spec.ndisks);
+	/* The document is what virsh would send; --print-xml stops there, needing no domain. */
+	if ((spec.memspec || spec.ndisks || seen(o, NOPTS(o), "print-xml") ||
+			seen(o, NOPTS(o), "validate")) && snapshot_spec_xml(&xml, &spec, err, sizeof(err)))
+		return cli_usage(argv[0], "%s", err);
+	if (seen(o, NOPTS(o), "print-xml")) {
+		fputs(xml, stdout);
+		free(xml);
+		return CLI_OK;
+	}
+	if (n < 1) {
+		free(xml);
 		return cli_usage(argv[0], "%s: a domain is required", argv[0]);
-	const char *sname = value(o, NOPTS(o), "name");
-	const char *desc = value(o, NOPTS(o), "description");
-	if (n > 1 && sname)
-		return cli_usage(argv[0], "the name is given twice");
-	if (n > 2 && desc)
-		return cli_usage(argv[0], "the description is given twice");
-	if (n > 1)
-		sname = pos[1];
-	if (n > 2)
-		desc = pos[2];
-	if (cli_domain(&dom, ctx, pos[0]))
+	}
+	if (cli_domain(&dom, ctx, pos[0])) {
+		free(xml);
 		return CLI_ERROR;
-	int rc = vsnap_snapshot_create(&name, dom, sname, desc, create_flags(o, NOPTS(o)));
+	}
+	cli_progress_label("creating snapshot%s%s%s of '%s'", spec.name ? " '" : "",
+		spec.name ? spec.name : "", spec.name ? "'" : "", vsnap_domain_name(dom));
+	int rc = xml ? vsnap_snapshot_create_xml(&name, dom, xml, create_flags(o, NOPTS(o)))
+		: vsnap_snapshot_create(&name, dom, spec.name, spec.description, create_flags(o, NOPTS(o)));
 	cli_progress_done();
+	free(xml);
 	vsnap_domain_free(dom);
 	return report_created(ctx, name, rc);
 }
@@ -175,8 +192,16 @@ static int cmd_revert(cli_ctx *ctx, int argc, char **argv)
 		(o[3].seen ? VSNAP_SNAPSHOT_REVERT_FORCE : 0) |
 		(o[4].seen ? VSNAP_SNAPSHOT_REVERT_DELETE_CHILDREN : 0) |
 		(o[5].seen ? VSNAP_SNAPSHOT_REVERT_DISCARD : 0);
+	cli_progress_label("reverting '%s' to snapshot '%s'", vsnap_domain_name(k.dom), k.key);
 	rc = vsnap_snapshot_revert(k.dom, k.key, flags);
 	cli_progress_done();
+	/* The library says a forced revert is needed; the CLI says how to ask for one. */
+	if (rc == VSNAP_EOPERATION && !o[3].seen &&
+			strstr(vsnap_error_last()->message, "forced revert")) {
+		vsnap_domain_free(k.dom);
+		free(k.made);
+		return cli_fail_hint("add --force to revert anyway");
+	}
 	return finish(ctx, k.dom, k.made, rc, "Domain '%s' reverted to snapshot %s\n",
 		vsnap_domain_name(k.dom), k.key);
 }
@@ -194,6 +219,7 @@ static int cmd_delete(cli_ctx *ctx, int argc, char **argv)
 		(o[2].seen ? VSNAP_SNAPSHOT_DELETE_CHILDREN_ONLY : 0) |
 		(o[3].seen ? VSNAP_SNAPSHOT_DELETE_METADATA_ONLY : 0) |
 		(o[4].seen ? VSNAP_SNAPSHOT_DELETE_NO_CONSOLIDATE : 0);
+	cli_progress_label("deleting snapshot '%s' of '%s'", k.key, vsnap_domain_name(k.dom));
 	rc = vsnap_snapshot_delete(k.dom, k.key, flags);
 	cli_progress_done();
 	return finish(ctx, k.dom, k.made, rc, o[2].seen ? "Domain snapshot %s children deleted\n" :
@@ -209,9 +235,10 @@ static int cmd_edit(cli_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (!o[1].seen && !o[2].seen) {
+		rc = snapshot_edit_in_editor(ctx, k.dom, k.key);
 		vsnap_domain_free(k.dom);
 		free(k.made);
-		return cli_usage(argv[0], "snapshot-edit: give --rename NEW and/or --description TEXT");
+		return rc;
 	}
 	rc = vsnap_snapshot_edit(k.dom, k.key, o[1].seen ? o[1].value : NULL,
 		o[2].seen ? o[2].value : NULL);
@@ -231,6 +258,7 @@ static int cmd_delete_all(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(argv[0], "%s: a domain is required", argv[0]);
 	if (cli_domain(&dom, ctx, pos[0]))
 		return CLI_ERROR;
+	cli_progress_label("deleting every snapshot of '%s'", vsnap_domain_name(dom));
 	int rc = vsnap_snapshot_delete_all(dom, 0);
 	cli_progress_done();
 	return finish(ctx, dom, NULL, rc, "All snapshots of domain '%s' deleted\n",
@@ -249,6 +277,9 @@ static int cmd_consolidate(cli_ctx *ctx, int argc, char **argv)
 		return CLI_USAGE;
 	if (n < 1)
 		return cli_usage(argv[0], "consolidate: a domain is required");
+	if (ctx->json && !o[0].seen)
+		return cli_usage(argv[0], "consolidate prints JSON only with --check: run it "
+			"without --json");
 	if (cli_domain(&dom, ctx, pos[0]))
 		return CLI_ERROR;
 	if (o[0].seen) {
@@ -271,20 +302,25 @@ static int cmd_consolidate(cli_ctx *ctx, int argc, char **argv)
 
 const cli_command cli_snapshot_change_commands[] = {
 	{ "snapshot-create-as", NULL,
-	  "DOMAIN [NAME] [DESCRIPTION] [--name N] [--description D] [--disk-only] [--quiesce]\n"
-	  "                         [--halt] [--no-metadata] [--reuse-external] [--atomic] [--live]",
+	  "[--domain] DOMAIN [[--name] N] [[--description] D] [--print-xml] [--disk-only]\n"
+	  "                         [--quiesce] [--halt] [--no-metadata] [--reuse-external]\n"
+	  "                         [--atomic] [--live] [--validate] [--memspec [file=]F[,snapshot=T]]\n"
+	  "                         [[--diskspec] DISK[,snapshot=T][,driver=T][,stype=T][,file=F]]...",
 	  "Create a snapshot. A running domain gets a checkpoint (disks + memory) unless\n"
 	  "--disk-only; --quiesce asks guest tools to flush file systems; --halt powers the\n"
-	  "domain off afterwards. Without a name, one is made from the creation time.",
+	  "domain off afterwards. Without a name, one is made from the creation time.\n"
+	  "--memspec and --diskspec (virsh's syntax; ',,' is a literal comma) choose where\n"
+	  "memory and each disk go; --print-xml prints the <domainsnapshot> document instead\n"
+	  "of creating it; --validate checks it against libvirt's schema first.",
 	  cmd_create_as },
 	{ "snapshot-create", NULL,
-	  "DOMAIN [FILE] [--redefine [--current]] [--disk-only] [--quiesce] [--halt]\n"
+	  "[--domain] DOMAIN [[--xmlfile] FILE] [--redefine [--current]] [--disk-only] [--quiesce] [--halt]\n"
 	  "                         [--reuse-external] [--no-metadata] [--validate]",
 	  "Create a snapshot from <domainsnapshot> XML (name, description, memory and disks\n"
 	  "are honoured), or with --redefine record the metadata of one that exists.",
 	  cmd_create },
-	{ "snapshot-revert", NULL, "DOMAIN (SNAPSHOT | --current) [--running | --paused] [--force]\n"
-	  "                         [--delete-children] [--discard]",
+	{ "snapshot-revert", NULL, "[--domain] DOMAIN ([--snapshotname] SNAPSHOT | --current) [--running | --paused]\n"
+	  "                         [--force] [--delete-children] [--discard]",
 	  "Revert the domain to a snapshot. The run state comes from the snapshot unless\n"
 	  "--running or --paused says otherwise. Reverts that would throw away a running\n"
 	  "guest in a surprising way need --force. --delete-children also deletes the\n"
@@ -292,13 +328,19 @@ const cli_command cli_snapshot_change_commands[] = {
 	  "its state; QEMU: an external snapshot's overlay goes). One operation: if a step\n"
 	  "fails, running the same command again finishes it.", cmd_revert },
 	{ "snapshot-delete", NULL,
-	  "DOMAIN (SNAPSHOT | --current) [--children | --children-only] [--metadata]\n"
-	  "                         [--no-consolidate]",
+	  "[--domain] DOMAIN ([--snapshotname] SNAPSHOT | --current) [--children | --children-only]\n"
+	  "                         [--metadata]"
+	  " [--no-consolidate]",
 	  "Delete a snapshot; its data merges into its children, which move up to its parent.\n"
 	  "--children deletes the whole subtree, --children-only the subtree below it.\n"
 	  "--metadata drops only vsnap's metadata (not possible on ESX).", cmd_delete },
-	{ "snapshot-edit", "snapshot-rename", "DOMAIN (SNAPSHOT | --current) [--rename NEW] [--description TEXT]",
-	  "Rename a snapshot and/or change its description.", cmd_edit },
+	{ "snapshot-edit", "snapshot-rename",
+	  "[--domain] DOMAIN ([--snapshotname] SNAPSHOT | --current) [--rename NEW]\n"
+	  "                         [--description TEXT]",
+	  "Rename a snapshot and/or change its description. Without --rename and\n"
+	  "--description, opens the snapshot's XML in $VISUAL or $EDITOR (vi) as virsh does;\n"
+	  "changes to <name> and <description> are applied, any other change is refused.",
+	  cmd_edit },
 	{ "snapshot-delete-all", "remove-all", "DOMAIN",
 	  "Delete every snapshot of the domain.", cmd_delete_all },
 	{ "consolidate", NULL, "DOMAIN [--check]",

@@ -40,7 +40,7 @@ vsnap_snapshot *current_of(vsnap_forest *forest, const vsnap_domain *dom)
 	vsnap_snapshot *cur = vsnap_forest_current(forest);
 
 	if (!cur)
-		fprintf(stderr, "error: domain '%s' has no current snapshot\n", vsnap_domain_name(dom));
+		cli_error("domain '%s' has no current snapshot", vsnap_domain_name(dom));
 	return cur;
 }
 

@@ -25,6 +25,9 @@ int resolve(target *t, cli_ctx *ctx, const char *cmd, int npos, char **pos, int 
 /* Parses "DOMAIN (SNAPSHOT | --current)" plus the options `o` and resolves the target. */
 int parse_target(target *t, cli_ctx *ctx, int argc, char **argv, cli_opt *o, size_t no);
 
+/* snapshot-edit in $VISUAL/$EDITOR (tools/snapshot_edit.c); prints its own errors. */
+int snapshot_edit_in_editor(cli_ctx *ctx, vsnap_domain *dom, const char *key);
+
 int seen(const cli_opt *o, size_t n, const char *name);
 const char *value(const cli_opt *o, size_t n, const char *name);
 

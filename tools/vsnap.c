@@ -11,6 +11,34 @@ static const cli_command *const tables[] = {
 	NULL,
 };
 
+/*
+ * Commands with no JSON output refuse --json instead of ignoring it. Listed by name (opt-out)
+ * so that a new command that prints JSON needs no entry here.
+ */
+static const char *const no_json[] = {
+	"dumpxml", "snapshot-dumpxml", "vmx2xml", "xml2vmx", "domxml-from-native",
+	"domxml-to-native", "vmsd2xml",
+	"define", "undefine", "start", "shutdown", "destroy", "suspend", "resume", "reset",
+	"snapshot-revert", "snapshot-delete", "snapshot-edit", "snapshot-rename",
+	"snapshot-delete-all", "remove-all", "logout", NULL,
+};
+
+static int prints_xml(const char *name)
+{
+	for (size_t i = 0; i < 7; i++)
+		if (strcmp(no_json[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int has_json_output(const char *name)
+{
+	for (size_t i = 0; no_json[i]; i++)
+		if (strcmp(no_json[i], name) == 0)
+			return 0;
+	return 1;
+}
+
 static const cli_command *find_command(const char *name)
 {
 	for (size_t t = 0; tables[t]; t++)
@@ -105,7 +133,8 @@ static int parse_globals(cli_ctx *ctx, int argc, char **argv)
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			print_usage(stdout);
 			exit(CLI_OK);
-		} else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+		} else if (strcmp(a, "-V") == 0 || strcmp(a, "-v") == 0 ||
+				strcmp(a, "--version") == 0 || strcmp(a, "--version=short") == 0) {
 			printf("vsnap %s\n", vsnap_version());
 			exit(CLI_OK);
 		} else {
@@ -127,6 +156,9 @@ int cli_run_argv(cli_ctx *ctx, int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return help(cmd->name);
+	if (ctx->json && !has_json_output(cmd->name))
+		return cli_usage(cmd->name, "'%s' has no JSON output (it prints %s): run it "
+			"without --json", cmd->name, prints_xml(cmd->name) ? "XML" : "only a message");
 	return cmd->run(ctx, argc, argv);
 }
 
@@ -136,6 +168,10 @@ int main(int argc, char **argv)
 	int first, rc;
 
 	memset(&ctx, 0, sizeof(ctx));
+	/* --json anywhere among the globals makes even their usage errors JSON */
+	for (int i = 1; i < argc && argv[i][0] == '-'; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			cli_set_json_errors(1);
 	if ((first = parse_globals(&ctx, argc, argv)) < 0)
 		return CLI_USAGE;
 	if (first >= argc) {

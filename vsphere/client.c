@@ -171,13 +171,27 @@ int vsnap__vs_open(vsnap_vs_client **out, const vsnap_vs_options *opts)
 		return rc;
 	c = *out;
 	*out = NULL;
-	if ((rc = vsnap__vs_invoke(c, "RetrieveServiceContent", c->url, call_service_content,
+	/* "the server": the caller names the host, and the transport the URL, once each */
+	if ((rc = vsnap__vs_invoke(c, "RetrieveServiceContent", "the server", call_service_content,
 			NULL, VSNAP_VS_CALL_READ)) < 0) {
 		vsnap__vs_close(c);
 		return rc;
 	}
 	vsnap__vs_log(c, "connected to %s: %s %s", c->url, c->api_type, c->api_version);
 	*out = c;
+	return 0;
+}
+
+int vsnap__vs_set_credentials(vsnap_vs_client *c, const char *user, const char *password)
+{
+	if (c->password)
+		memset(c->password, 0, strlen(c->password));
+	free(c->password);
+	c->password = NULL;
+	free(c->user);
+	c->user = NULL;
+	if (vsnap__vs_dup(&c->user, user) < 0 || vsnap__vs_dup(&c->password, password) < 0)
+		return VSNAP_ENOMEM;
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vsphere/internal.h"
 
@@ -177,6 +178,55 @@ int vsnap__vs_fault_raise(const char *raw, const char *message, const char *cont
 }
 
 /* Maps soap->error of a finished call to a vsnap error about "<op> on <what>". */
+/*
+ * What a reply that is not the expected SOAP response holds, in words: "an HTML page titled
+ * 'Login'", "element <SomethingElse>", "an empty body", "text 'Service Unavailable'".
+ */
+static void describe_body(char *out, size_t size, const char *body, size_t len)
+{
+	const char *p = body, *end = body + len, *lt, *title;
+	size_t n;
+
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	if (p >= end) {
+		snprintf(out, size, "an empty body");
+		return;
+	}
+	if (!strncasecmp(p, "<!doctype html", 14) || !strncasecmp(p, "<html", 5)) {
+		title = strcasestr(p, "<title>");
+		n = title ? strcspn(title + 7, "<\r\n") : 0;
+		if (title && n)
+			snprintf(out, size, "an HTML page titled '%.*s'", (int)(n > 80 ? 80 : n),
+				title + 7);
+		else
+			snprintf(out, size, "an HTML page");
+		return;
+	}
+	if (*p != '<') {
+		n = strcspn(p, "\r\n");
+		snprintf(out, size, "text '%.*s'", (int)(n > 80 ? 80 : n), p);
+		return;
+	}
+	/* XML: the first element inside the SOAP Body, else the first element at all */
+	lt = strstr(p, "Body>");
+	lt = lt ? strchr(lt, '<') : p;
+	while (lt && (lt[1] == '?' || lt[1] == '!' || lt[1] == '/'))
+		lt = strchr(lt + 1, '<');
+	if (!lt) {
+		snprintf(out, size, "XML with no element");
+		return;
+	}
+	lt++;
+	n = strcspn(lt, " \t\r\n/>");
+	const char *colon = memchr(lt, ':', n);
+	if (colon) {
+		n -= (size_t)(colon + 1 - lt);
+		lt = colon + 1;
+	}
+	snprintf(out, size, "element <%.*s>", (int)(n > 80 ? 80 : n), lt);
+}
+
 int vsnap__vs_soap_error(vsnap_vs_client *c, const char *op, const char *what)
 {
 	struct soap *soap = c->soap;
@@ -195,6 +245,18 @@ int vsnap__vs_soap_error(vsnap_vs_client *c, const char *op, const char *what)
 		if (soap->fault->SOAP_ENV__Reason && soap->fault->SOAP_ENV__Reason->SOAP_ENV__Text)
 			fs = soap->fault->SOAP_ENV__Reason->SOAP_ENV__Text;
 		return vsnap__vs_fault_raise(d ? d->__any : NULL, fs, ctx);
+	}
+	/* HTTP 200 but not the SOAP response: say what was expected and what came instead. */
+	if ((soap->error == 200 || c->x.http_status == 200) && soap->error != SOAP_OK) {
+		char got[160], expected[160];
+
+		describe_body(got, sizeof(got), c->x.resp.len ? c->x.resp.ptr : "", c->x.resp.len);
+		snprintf(expected, sizeof(expected), "element <%sResponse>", op);
+		/* The right element, cut or garbled: that is the malformed case below. */
+		if (strcmp(got, expected) != 0)
+			return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_SOAP,
+				"%s: expected the SOAP reply <%sResponse> from '%s', got %s (is that a "
+				"vSphere /sdk endpoint?)", ctx, op, c->url, got);
 	}
 	if (soap->error >= 100 && soap->error < 600) {
 		/* The body is often an HTML page: keep its start, on one line. */
@@ -215,7 +277,7 @@ int vsnap__vs_soap_error(vsnap_vs_client *c, const char *op, const char *what)
 		soap_sprint_fault(soap, buf, sizeof(buf));
 		buf[strcspn(buf, "\n")] = '\0';
 		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_SOAP,
-			"%s: malformed reply (HTTP %ld, %zu bytes): gSOAP error %d: %s", ctx,
-			c->x.http_status, c->x.resp.len, soap->error, buf);
+			"%s: malformed reply from '%s' (HTTP %ld, %zu bytes): gSOAP error %d: %s",
+			ctx, c->url, c->x.http_status, c->x.resp.len, soap->error, buf);
 	}
 }

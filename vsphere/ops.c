@@ -22,6 +22,14 @@ static const char *const op_names[] = {
 	"ResetVM_Task", "ShutdownGuest", "RebootGuest",
 };
 
+/* The same operations in words, for progress labels and task errors (not API names). */
+static const char *const op_words[] = {
+	"creating a snapshot of", "reverting to", "reverting to the current snapshot of",
+	"removing", "removing all snapshots of", "renaming", "consolidating the disks of",
+	"powering on", "powering off", "suspending", "resetting", "shutting down the guest of",
+	"rebooting the guest of",
+};
+
 struct op_arg {
 	op_kind kind;
 	const vsnap_vs_moref *obj;
@@ -141,7 +149,12 @@ static int run_op(vsnap_vs_moref *result, vsnap_vs_client *c, struct op_arg *a)
 		return rc;
 	if (!a->task.value)
 		return 0;
-	snprintf(what + strlen(what), sizeof(what) - strlen(what), ": %s", op_names[a->kind]);
+	if (a->kind == OP_CREATE)
+		snprintf(what, sizeof(what), "creating snapshot '%s' of %s '%s'",
+			a->name ? a->name : "", a->obj->type, a->obj->value);
+	else
+		snprintf(what, sizeof(what), "%s %s '%s'", op_words[a->kind], a->obj->type,
+			a->obj->value);
 	rc = vsnap__vs_task_wait(result, c, &a->task, what);
 	vsnap__vs_moref_clear(&a->task);
 	return rc;

@@ -31,8 +31,21 @@ int vsnap__vs_check_missing(vsnap_vs_client *c, struct vim25__ObjectContent *obj
 		int notauth = type && !strcmp(type, "NotAuthenticated");
 
 		free(type);
+		/*
+		 * An expired session gets NotAuthenticated for everything (vcsim answers an
+		 * unauthenticated read with HTTP 200 and this). When other properties of the same
+		 * object did come back, the session is fine: this one property is withheld, which is
+		 * a missing privilege, and logging in again would not help.
+		 */
+		if (notauth && obj->__sizepropSet > 0) {
+			snprintf(ctx, sizeof(ctx), "reading property '%s' of %s",
+				m->path ? m->path : "?", what);
+			return vsnap__error_set_fault(VSNAP_EFAULT, VSNAP_ERRCLASS_ESX,
+				"NotAuthenticated", "%s: the server withholds this property while it "
+				"returned the others: the user lacks the privilege to read it (at least "
+				"System.Read on this object; the session itself is valid)", ctx);
+		}
 		if (notauth) {
-			/* vcsim answers an unauthenticated read with HTTP 200 and this. */
 			c->notauth_seen = 1;
 			continue;
 		}

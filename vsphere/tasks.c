@@ -137,6 +137,57 @@ static int create_filter(vsnap_vs_client *c, struct wait_state *w, const char *w
 }
 
 /* Loops WaitForUpdatesEx until the task ends, the timeout expires or cancel is set. */
+static int is_final(const struct wait_state *w)
+{
+	return w->state && (!strcmp(w->state, "success") || !strcmp(w->state, "error"));
+}
+
+/*
+ * Ctrl-C or the deadline: send CancelTask, then watch the task until it ends, so that what
+ * is reported is what happened. A task that completed anyway is a success (the snapshot
+ * exists); one the host stopped is "cancelled"/"timed out"; one still running after a few
+ * short polls (a count, not a time) is reported as still running on the host.
+ */
+static int cancel_and_settle(vsnap_vs_client *c, struct wait_state *w, const char *what,
+	int timed_out)
+{
+	volatile int *cancel = c->cancel;
+	int code = timed_out ? VSNAP_ETIMEOUT : VSNAP_ECANCELLED;
+	char why[128];
+
+	if (timed_out)
+		snprintf(why, sizeof(why), "timed out after %u ms", c->task_timeout_ms);
+	else
+		snprintf(why, sizeof(why), "interrupted");
+	if (vsnap__vs_task_cancel(c, w->task) < 0)
+		return vsnap__error_prefix("%s: %s, and cancelling task '%s' failed: it may still "
+			"run on the host", what, why, w->task->value);
+	c->cancel = NULL;    /* these polls go out even though cancelling */
+	for (int round = 0; round < 5 && !is_final(w); round++) {
+		w->max_wait = 1;
+		vsnap__vs_transport_limit(c, 2000);
+		int rc = vsnap__vs_invoke(c, "WaitForUpdatesEx", what, call_wait, w,
+			VSNAP_VS_CALL_READ | VSNAP_VS_CALL_SESSION_STATE);
+		vsnap__vs_transport_limit(c, 0);
+		if (rc != 0)
+			break;
+	}
+	c->cancel = cancel;
+	if (w->state && !strcmp(w->state, "success")) {
+		vsnap__vs_log(c, "%s: %s, but task '%s' had completed: it took effect", what, why,
+			w->task->value);
+		vsnap_error_clear();
+		return 0;
+	}
+	if (w->state && !strcmp(w->state, "error"))
+		return vsnap__error_set(code, VSNAP_ERRCLASS_ESX, "%s: %s: cancelled (the host "
+			"stopped task '%s'%s%s)", what, why, w->task->value,
+			w->fault_msg ? ": " : "", w->fault_msg ? w->fault_msg : "");
+	return vsnap__error_set(code, VSNAP_ERRCLASS_ESX, "%s: %s: CancelTask sent, but task '%s' "
+		"is still %s on the host (not cancelled yet: it may still complete)", what, why,
+		w->task->value, w->state ? w->state : "queued");
+}
+
 static int wait_loop(vsnap_vs_client *c, struct wait_state *w, const char *what)
 {
 	long long deadline = c->task_timeout_ms ? now_ms() + c->task_timeout_ms : 0;
@@ -148,17 +199,10 @@ static int wait_loop(vsnap_vs_client *c, struct wait_state *w, const char *what)
 
 		if (w->state && (!strcmp(w->state, "success") || !strcmp(w->state, "error")))
 			return 0;
-		if (c->cancel && *c->cancel) {
-			vsnap__vs_task_cancel(c, w->task);
-			return vsnap__error_set(VSNAP_ECANCELLED, VSNAP_ERRCLASS_ESX,
-				"%s: cancelled (task '%s' cancelled)", what, w->task->value);
-		}
-		if (deadline && left <= 0) {
-			vsnap__vs_task_cancel(c, w->task);
-			return vsnap__error_set(VSNAP_ETIMEOUT, VSNAP_ERRCLASS_ESX,
-				"%s: timed out: task '%s' still %s after %u ms; cancelled", what,
-				w->task->value, w->state ? w->state : "queued", c->task_timeout_ms);
-		}
+		if (c->cancel && *c->cancel)
+			return cancel_and_settle(c, w, what, 0);
+		if (deadline && left <= 0)
+			return cancel_and_settle(c, w, what, 1);
 		/* Long poll, short enough to notice the cancel flag and the deadline. */
 		w->max_wait = (int)(left / 1000);
 		if (c->cancel && w->max_wait > 1)

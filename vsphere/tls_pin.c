@@ -74,9 +74,18 @@ static int verify_cb(int preverify_ok, X509_STORE_CTX *store)
 	unsigned int mdlen = 0, i;
 	size_t off = 0;
 
-	(void)preverify_ok;
 	if (!c || !cert)
 		return 0;
+	/* Not pinned: OpenSSL's verdict stands; only the leaf's SHA-256 is noted, so that a
+	 * failure can show the fingerprint to pin. */
+	if (!c->pin_len) {
+		if (X509_STORE_CTX_get_error_depth(store) == 0 &&
+		    X509_digest(cert, EVP_sha256(), md, &mdlen))
+			for (i = 0; i < mdlen && off + 4 < sizeof(c->peer_fingerprint); i++)
+				off += (size_t)snprintf(c->peer_fingerprint + off,
+					sizeof(c->peer_fingerprint) - off, "%s%02X", i ? ":" : "", md[i]);
+		return preverify_ok;
+	}
 	if (X509_STORE_CTX_get_error_depth(store) != 0)
 		return 1;
 	if (!X509_digest(cert, c->pin_len == 20 ? EVP_sha1() : EVP_sha256(), md, &mdlen))

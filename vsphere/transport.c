@@ -90,7 +90,8 @@ int vsnap__vs_curl_setup(vsnap_vs_client *c, CURL *curl)
 		rc |= curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
 		rc |= curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	}
-	if (c->pin_len) {
+	/* Verifying (by pin or by CA): tls_pin.c also notes the server's fingerprint for errors. */
+	if (c->pin_len || !c->no_verify) {
 		rc |= curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, vsnap__vs_ssl_ctx_cb);
 		rc |= curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, c);
 	}
@@ -164,6 +165,12 @@ int vsnap__vs_curl_code_error(vsnap_vs_client *c, int code, const char *detail, 
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_ISSUER_ERROR:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		if (c->peer_fingerprint[0] && !c->pin_len)
+			return vsnap__error_set(VSNAP_ECERTIFICATE, VSNAP_ERRCLASS_TLS,
+				"%s: TLS verification of '%s' failed: %s; the server's certificate has "
+				"SHA-256 fingerprint %s: if that is the host's, add thumbprint=%s to "
+				"the URI to trust it (no_verify=1 trusts any certificate)", what,
+				c->url, msg, c->peer_fingerprint, c->peer_fingerprint);
 		return vsnap__error_set(VSNAP_ECERTIFICATE, VSNAP_ERRCLASS_TLS,
 			"%s: TLS verification of '%s' failed: %s", what, c->url, msg);
 	default:

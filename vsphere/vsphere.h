@@ -183,6 +183,9 @@ const char *vsnap__vs_api_type(const vsnap_vs_client *c);
 const char *vsnap__vs_api_version(const vsnap_vs_client *c);
 /* The client's cancel flag, progress callback, etc. can change between calls. */
 void vsnap__vs_set_progress(vsnap_vs_client *c, vsnap_progress_cb cb, void *payload);
+/* The user and password of the next login (copied): asked for only once the server has
+ * answered, so that a certificate problem is reported before any password prompt. */
+int vsnap__vs_set_credentials(vsnap_vs_client *c, const char *user, const char *password);
 /*
  * Keepalive: CurrentTime (1 request); re-logs in once if the session expired. `now` (may be
  * NULL) receives the server time in seconds since the epoch.

@@ -70,7 +70,14 @@ VSNAP_EXTERN(int) vsnap_domain_get_info(vsnap_domain_info *out, vsnap_domain *do
 /** The domain's libvirt XML (ESX: its .vmx downloaded and translated). Free the string. */
 VSNAP_EXTERN(int) vsnap_domain_get_xml(char **out, vsnap_domain *dom, unsigned int flags);
 
-/** Defines (QEMU) a domain from libvirt XML. VSNAP_EUNSUPPORTED on ESX. */
+typedef enum {
+	/** Check the XML against libvirt's domain schema first (VSNAP_EPARSE naming the line
+	 * when it does not validate). Added in 0.2. */
+	VSNAP_DOMAIN_DEFINE_VALIDATE = 1u << 0,
+} vsnap_domain_define_flag_t;
+
+/** Defines (QEMU) a domain from libvirt XML. VSNAP_EUNSUPPORTED on ESX.
+ * flags: vsnap_domain_define_flag_t. */
 VSNAP_EXTERN(int) vsnap_domain_define(vsnap_domain **out, vsnap_conn *conn, const char *xml,
 	unsigned int flags);
 
@@ -82,6 +89,13 @@ typedef enum {
 /** Undefines; refused with VSNAP_EOPERATION while snapshots exist unless the flag says. */
 VSNAP_EXTERN(int) vsnap_domain_undefine(vsnap_domain *dom, unsigned int flags);
 
+typedef enum {
+	/** Leave the guest paused after starting it (QEMU; VSNAP_EUNSUPPORTED on ESX, where
+	 * powering on always runs the guest). Added in 0.2. */
+	VSNAP_DOMAIN_START_PAUSED = 1u << 0,
+} vsnap_domain_start_flag_t;
+
+/** Starts a shut-off domain; flags: vsnap_domain_start_flag_t. */
 VSNAP_EXTERN(int) vsnap_domain_start(vsnap_domain *dom, unsigned int flags);
 VSNAP_EXTERN(int) vsnap_domain_shutdown(vsnap_domain *dom, unsigned int flags);
 VSNAP_EXTERN(int) vsnap_domain_destroy(vsnap_domain *dom, unsigned int flags);

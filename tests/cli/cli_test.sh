@@ -39,5 +39,45 @@ comp() { PATH="$(dirname "$bin"):$PATH" bash -c '. "$1"; shift; COMP_WORDS=("$@"
 check "completion of commands" 0 "snapshot-revert" comp vsnap snapshot-re
 check "completion of options" 0 "--children-only" comp vsnap snapshot-delete dom --chi
 check "completion of global options" 0 "--connect" comp vsnap --con
+# virsh's grammar (tools/cli_parse.c): slots by name, any order, twice is an error, holes
+check "required slot missing" 2 "snapshot-revert: a domain is required" "$bin" -c esx://h/ snapshot-revert --snapshotname s1
+check "option given twice" 2 "option '--domain' given twice" "$bin" -c esx://h/ snapshot-revert --domain a --domain b s1
+check "slot named and positional" 2 "option '--name' given twice" "$bin" -c esx://h/ snapshot-create-as --name a d --name b
+check "too many positionals" 2 "unexpected argument 'x'" "$bin" -c esx://h/ dominfo d x
+check "named slot takes a value" 2 "option '--domain' needs a value" "$bin" -c esx://h/ dominfo --domain
+check "-v" 0 "^vsnap [0-9]" "$bin" -v
+check "print-xml needs no connection" 0 "<name>n&lt;1</name>" "$bin" snapshot-create-as --domain d --name 'n<1' --print-xml
+check "print-xml positional diskspecs" 0 "<disk name='vdb' snapshot='no'/>" "$bin" snapshot-create-as d n desc vda vdb,snapshot=no --print-xml
+check "bad diskspec" 2 "--diskspec 'vda,bogus=1': expected" "$bin" snapshot-create-as d --diskspec vda,bogus=1 --print-xml
+check "wrap needs xpath" 2 "--wrap needs --xpath" "$bin" -c "qemu:///embed?root=$t/r" dumpxml d --wrap
+check "help shows named slots" 0 "\[--domain\] DOMAIN (\[--snapshotname\] SNAPSHOT" "$bin" help snapshot-revert
+# --json: errors are JSON on stdout; commands without JSON output refuse it
+jcheck() { # jcheck NAME RC PYTHON-EXPR CMD...: stdout must be JSON satisfying EXPR on d
+	local name=$1 want=$2 expr=$3; shift 3
+	"$@" >"$t/out" 2>/dev/null; local rc=$?
+	if [ "$rc" -eq "$want" ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ('"$expr"') else 1)' "$t/out"; then
+		echo "ok   $name"
+	else
+		echo "FAIL $name: rc=$rc: $(head -c 300 "$t/out")"; fails=$((fails + 1))
+	fi
+}
+jcheck "json usage error" 2 "d['error']['kind'] == 'usage' and 'unknown option' in d['error']['message']" "$bin" --json -c esx://h/ list --bogus
+jcheck "json library error" 1 "d['error']['code'] == 'ENOTFOUND' and \"no domain named 'nosuch'\" in d['error']['message']" "$bin" --json -c "qemu:///embed?root=$t/r" dominfo nosuch
+jcheck "json refused without JSON output" 2 "'has no JSON output (it prints XML)' in d['error']['message']" "$bin" --json -c "qemu:///embed?root=$t/r" dumpxml d
+# completion after -c URI (bash splits it at ':' and '='), and never a password prompt
+check "completion after -c URI" 0 "^--domain" comp vsnap -c qemu : "///embed?root" = "$t/r" snapshot-revert --dom
+check "completion of the URI word" 0 "///embed?root=" comp vsnap -c qemu : "///embed?ro"
+if command -v script >/dev/null; then
+	# a terminal on stdin/stdout, an ESX URI and no password: the old completion prompted
+	env -u VSNAP_PASSWORD -u VSNAP_AUTH_FILE VSNAP_SRC="$VSNAP_SRC" PATH="$(dirname "$bin"):$PATH" \
+		script -qec 'bash -c ". \"$VSNAP_SRC/completion/vsnap.bash\"; COMP_WORDS=(vsnap -c esx://root@127.0.0.1:1/ dominfo \"\"); COMP_CWORD=4; _vsnap; echo completed"' /dev/null </dev/null >"$t/pty" 2>&1
+	if grep -q "completed" "$t/pty" && ! grep -qi "password" "$t/pty"; then
+		echo "ok   completion never prompts"
+	else
+		echo "FAIL completion never prompts: $(head -c 300 "$t/pty")"; fails=$((fails + 1))
+	fi
+else
+	echo "FAIL completion never prompts: 'script' (util-linux) is missing"; fails=$((fails + 1))
+fi
 echo "cli: $fails failed"
 [ "$fails" -eq 0 ]

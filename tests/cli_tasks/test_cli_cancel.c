@@ -5,7 +5,8 @@
  * CLI must then
  *  - on SIGINT (Ctrl-C): send CancelTask for CT_TASK, exit 1 within 5 s and say the operation
  *    was cancelled, naming the VM and the snapshot;
- *  - with --timeout 1: the same, saying it timed out.
+ *  - with --timeout 1: the same, saying it timed out;
+ *  - when the task completed before the CancelTask took effect: say it was done (exit 0).
  * A domain lookup the server never answers is bounded by --timeout and by Ctrl-C as well.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -45,6 +46,19 @@ static const fs_rule hung[] = {
 	{ "DestroyPropertyFilter", 0, FS_REPLY, 0, ct_destroy_filter_reply, 0, 0 },
 };
 
+/* The task is still running when the deadline comes (a held long poll), and has completed
+ * by the time the CancelTask arrives: the snapshot exists, so the CLI must not say "cancelled". */
+static char done[4096];
+static const fs_rule late[] = {
+	{ "CreateSnapshot_Task", 0, FS_REPLY, 0, ct_create_snapshot_reply, 0, 0 },
+	{ "CreateFilter", 0, FS_REPLY, 0, ct_create_filter_reply, 0, 0 },
+	{ "WaitForUpdatesEx", 1, FS_REPLY, 0, running, 0, 0 },
+	{ "WaitForUpdatesEx", 2, FS_STALL, 0, NULL, 0, 0 },
+	{ "WaitForUpdatesEx", 0, FS_REPLY, 0, done, 0, 0 },
+	{ "CancelTask", 0, FS_REPLY, 0, ct_cancel_task_reply, 0, 0 },
+	{ "DestroyPropertyFilter", 0, FS_REPLY, 0, ct_destroy_filter_reply, 0, 0 },
+};
+
 /* The task never ends and the server never answers the CancelTask either. */
 static const fs_rule deaf[] = {
 	{ "CreateSnapshot_Task", 0, FS_REPLY, 0, ct_create_snapshot_reply, 0, 0 },
@@ -62,6 +76,7 @@ static int setup(void **state)
 {
 	(void)state;
 	ct_task_update(running, sizeof(running), CT_TASK, "running", 50);
+	ct_task_update(done, sizeof(done), CT_TASK, "success", 100);
 	return ct_sim_start(&sim) < 0 ? -1 : 0;
 }
 
@@ -230,6 +245,25 @@ static void timeout_during_a_hung_request(void **state)
 	timeout_scenario(SCRIPT(hung));
 }
 
+/* The deadline passed, CancelTask went out, and the task had completed anyway: the truth is
+ * that the snapshot was created (was: "timed out ... cancelled"). */
+static void timeout_but_the_task_completed(void **state)
+{
+	cr_proc p;
+
+	(void)state;
+	start_front(SCRIPT(late));
+	start_create(&p, "1");
+	assert_int_not_equal(cr_wait(&p, 20000), -1);
+	printf("exit %d after %lld ms; stdout: %s; stderr: %s", p.status, cr_elapsed_ms(&p),
+		p.out, p.err);
+	assert_cancel_task_sent();
+	assert_int_equal(p.status, 0);
+	assert_non_null(strstr(p.out, "Domain snapshot long-one created"));
+	assert_null(strcasestr(p.err, "cancelled"));
+	assert_int_equal(fs_count(srv, "Logout"), 1);
+}
+
 /* Starts `vsnap [--timeout T] domstate VM` on pipes. */
 static void start_domstate(cr_proc *p, const char *timeout)
 {
@@ -287,6 +321,7 @@ int main(void)
 		cmocka_unit_test_teardown(second_ctrl_c_quits_at_once, front_stop),
 		cmocka_unit_test_teardown(timeout_cancels_the_task, front_stop),
 		cmocka_unit_test_teardown(timeout_during_a_hung_request, front_stop),
+		cmocka_unit_test_teardown(timeout_but_the_task_completed, front_stop),
 		cmocka_unit_test_teardown(timeout_bounds_a_hung_lookup, front_stop),
 		cmocka_unit_test_teardown(ctrl_c_during_a_hung_lookup, front_stop),
 	};

@@ -109,8 +109,10 @@ static void bar_on_terminal(void **state)
 	at = find_after(p.out, at, "] 100%");
 	at = find_after(p.out, at, "\n");
 	find_after(p.out, at, "Domain snapshot s-tty created");
-	/* the bar says what it works on: the library's label names the new snapshot */
-	find_after(p.out, 0, "new snapshot 's-tty'");
+	/* the bar says what it works on, in the command's words (not API names) */
+	find_after(p.out, 0, "creating snapshot 's-tty' of");
+	if (strstr(p.out, "_Task"))
+		fail_msg("the bar shows an API name:\n%s", p.out);
 	/* every redraw fits the 100-column terminal (a wrapped line cannot be redrawn) */
 	for (const char *s = strchr(p.out, '\r'); s; s = strchr(s + 1, '\r')) {
 		size_t len = strcspn(s + 1, "\r\n\033");

@@ -9,6 +9,33 @@
 #include "vsphere/test_vs_common.h"
 #include "vsphere/internal.h"
 
+/*
+ * NotAuthenticated for one property while the others came back is a missing privilege,
+ * named with the property (issue 16), not an expired session to log in again for.
+ */
+static void test_vs_unit__withheld_property(void **state)
+{
+	vsnap_vs_client *c = calloc(1, sizeof(*c));
+	struct vim25__DynamicProperty name = { 0 };
+	struct vim25__LocalizedMethodFault fault = {
+		"<fault xsi:type=\"NotAuthenticated\"><object>vm-9</object></fault>", NULL };
+	struct vim25__MissingProperty missing = { "snapshot", &fault };
+	struct vim25__ObjectContent obj = { NULL, 1, &name, 1, &missing };
+	struct vim25__ObjectContent expired = { NULL, 0, NULL, 1, &missing };
+
+	(void)state;
+	assert_non_null(c);
+	assert_vs_code(vsnap__vs_check_missing(c, &obj, "VirtualMachine 'vm-9'"), VSNAP_EFAULT);
+	assert_non_null(strstr(vsnap_error_last()->message,
+		"reading property 'snapshot' of VirtualMachine 'vm-9'"));
+	assert_non_null(strstr(vsnap_error_last()->message, "privilege"));
+	assert_int_equal(c->notauth_seen, 0);
+	/* every property refused: the session is what expired */
+	assert_vs_ok(vsnap__vs_check_missing(c, &expired, "VirtualMachine 'vm-9'"));
+	assert_int_equal(c->notauth_seen, 1);
+	free(c);
+}
+
 static void test_vs_unit__datetime(void **state)
 {
 	(void)state;
@@ -106,6 +133,7 @@ int main(void)
 		cmocka_unit_test(test_vs_unit__datetime),
 		cmocka_unit_test(test_vs_unit__thumbprint),
 		cmocka_unit_test(test_vs_unit__fault_type),
+		cmocka_unit_test(test_vs_unit__withheld_property),
 		cmocka_unit_test(test_vs_unit__redact),
 		cmocka_unit_test(test_vs_unit__ds_path),
 	};
