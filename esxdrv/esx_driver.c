@@ -27,4 +27,11 @@ const vsnap_driver vsnap__esx_driver = {
 	.snapshot_delete_all = esx_snapshot_delete_all,
 	.needs_consolidation = esx_needs_consolidation,
 	.consolidate = esx_consolidate,
+	/* fleet batch primitives */
+	.inventory_list = esx_inventory_list,
+	.inventory_read = esx_inventory_read,
+	.task_start = esx_task_start,
+	.task_wait = esx_task_wait,
+	.task_cancel_all = esx_task_cancel_all,
+	.task_finish = esx_task_finish,
 };

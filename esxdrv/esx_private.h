@@ -36,6 +36,7 @@ typedef struct {
 	vsnap_vs_vm_info *info;
 	unsigned long info_stamp;      /* request count right after the read */
 	long long info_time_ms;        /* monotonic time of the read */
+	vsnap_vs_taskset *fleet;       /* esx_fleet.c: the tasks of a fleet run under way */
 } esx_priv;
 
 static inline esx_priv *esx_priv_of(vsnap_conn *conn)
@@ -112,5 +113,14 @@ int esx_snapshot_edit(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 int esx_snapshot_delete_all(vsnap_domain *dom, unsigned int flags);
 int esx_needs_consolidation(int *out, vsnap_domain *dom);
 int esx_consolidate(vsnap_domain *dom, unsigned int flags);
+
+/* esx_fleet.c: fleet batch primitives (core/fleet.h) */
+int esx_inventory_list(vsnap_domain_info **out, size_t *count, vsnap_conn *conn,
+	const char *folder);
+int esx_inventory_read(vsnap__inventory_entry *entries, size_t n, vsnap_conn *conn);
+int esx_task_start(vsnap_conn *conn, size_t slot, const vsnap__fleet_job *job);
+int esx_task_wait(vsnap__task_end **ends, size_t *count, vsnap_conn *conn);
+void esx_task_cancel_all(vsnap_conn *conn);
+void esx_task_finish(vsnap_conn *conn);
 
 #endif

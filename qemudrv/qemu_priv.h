@@ -128,4 +128,7 @@ int vsnap__qemu_exec_uri(char **out, const char *file, int save);
 int vsnap__qemu_snapjob_args(char **out, const char *job, const char *tag, char **nodes,
 	const vsnap_qemu_plan_disk *plan, size_t n, int with_vmstate);
 
+/* fleet.c: bytes on disk a snapshot accounts for (the driver's snapshot_bytes). */
+long long vsnap__qemu_snapshot_bytes(vsnap_domain *dom, const vsnap_snapshot_def *def);
+
 #endif

@@ -231,3 +231,29 @@ int vsnap__vs_vm_power(vsnap_vs_client *c, const vsnap_vs_moref *vm, vsnap_vs_po
 	a.kind = kinds[op];
 	return run_op(NULL, c, &a);
 }
+
+int vsnap__vs_task_start(vsnap_vs_moref *task, vsnap_vs_client *c,
+	const vsnap_vs_task_request *req)
+{
+	static const op_kind kinds[] = {
+		OP_CREATE, OP_REVERT, OP_REMOVE, OP_REMOVE_ALL, OP_CONSOLIDATE,
+	};
+	struct op_arg a = { OP_CREATE, req->obj, NULL, req->name, req->description, req->b1,
+		req->b2, { 0 } };
+	char what[512];
+	int rc;
+
+	task->type = task->value = NULL;
+	if ((unsigned)req->kind >= sizeof(kinds) / sizeof(kinds[0]) || !req->obj ||
+	    !req->obj->value)
+		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
+			"starting a task: unknown kind %d or no object", (int)req->kind);
+	a.kind = kinds[req->kind];
+	if (a.kind == OP_REVERT)
+		a.b1 = -1;     /* suppressPowerOn: not sent, the snapshot's state decides */
+	snprintf(what, sizeof(what), "%s '%s'", req->obj->type, req->obj->value);
+	if ((rc = vsnap__vs_invoke(c, op_names[a.kind], what, call_op, &a, 0)) < 0)
+		return rc;
+	*task = a.task;
+	return 0;
+}

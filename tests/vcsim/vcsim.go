@@ -1,7 +1,10 @@
 // vcsim.go: vsnap's own front-end to govmomi's vSphere simulator library, for tests.
 //
 //	vcsim [-l 127.0.0.1:0] [-esx] [-trace-file FILE] [-cert F -key F] [-http]
-//	      [-username U -password P]
+//	      [-username U -password P] [-vms N] [-seed FILE]
+//
+// -vms sets the number of VMs per resource pool (host) of the model (default 2); -seed lays
+// down snapshot trees with known ages and sizes before serving (see seed.go).
 //
 // It prints the SDK URL (https://127.0.0.1:PORT/sdk) on stdout once it accepts requests and
 // runs until SIGTERM/SIGINT. Without -cert it makes a fresh self-signed 2048-bit certificate
@@ -60,6 +63,8 @@ func main() {
 	plain := flag.Bool("http", false, "serve plain HTTP")
 	user := flag.String("username", "", "accept only this user (default: any non-empty)")
 	pass := flag.String("password", "", "password for -username")
+	vms := flag.Int("vms", 0, "VMs per resource pool (0: the model's default, 2)")
+	seedFile := flag.String("seed", "", "snapshot trees to create before serving (seed.go)")
 	flag.Parse()
 
 	if *traceFile != "" {
@@ -77,11 +82,20 @@ func main() {
 	if *esx {
 		model = simulator.ESX()
 	}
+	if *vms > 0 {
+		model.Machine = *vms
+	}
 	if err := model.Create(); err != nil {
 		fmt.Fprintln(os.Stderr, "vcsim: create:", err)
 		os.Exit(1)
 	}
 	defer model.Remove()
+	if *seedFile != "" {
+		if err := seed(*seedFile); err != nil {
+			fmt.Fprintln(os.Stderr, "vcsim: seed:", err)
+			os.Exit(1)
+		}
+	}
 
 	model.Service.Listen = &url.URL{Host: *listen}
 	if *user != "" {
