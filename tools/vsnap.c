@@ -1,13 +1,14 @@
 /* vsnap: command-line front end, a thin layer over libvsnap.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "cli.h"
+#include "selection.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const cli_command *const tables[] = {
 	cli_domain_commands, cli_snapshot_change_commands, cli_snapshot_commands, cli_vmx_commands,
-	NULL,
+	cli_fleet_commands, NULL,
 };
 
 static const cli_command *find_command(const char *name)
@@ -134,7 +135,9 @@ int main(int argc, char **argv)
 	for (int i = first + 1; i < argc; i++)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return help(cmd->name);
-	rc = cmd->run(&ctx, argc - first, argv + first);
+	/* A selection option (--all, --glob, ...) turns a snapshot command into its fleet form. */
+	if (!cli_fleet_dispatch(&ctx, cmd->name, argc - first, argv + first, &rc))
+		rc = cmd->run(&ctx, argc - first, argv + first);
 	cli_progress_done();
 	cli_disconnect(&ctx);
 	return rc;
