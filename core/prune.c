@@ -22,13 +22,15 @@ struct vsnap_prune_plan {
 	size_t nblocked;
 };
 
-static int newest_first(const void *a, const void *b)
+/* Newest first; at equal times (one-second clocks) the later in creation order first. */
+static int newest_first(const void *a, const void *b, void *rows_arg)
 {
-	const vsnap_report_row *x = a, *y = b;
+	const vsnap_report_row *rows = rows_arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
 
-	if (x->creation_time != y->creation_time)
-		return x->creation_time < y->creation_time ? 1 : -1;
-	return strcmp(x->id ? x->id : x->name, y->id ? y->id : y->name);
+	if (rows[i].creation_time != rows[j].creation_time)
+		return rows[i].creation_time < rows[j].creation_time ? 1 : -1;
+	return i < j ? 1 : i > j ? -1 : 0;
 }
 
 static int block(vsnap_prune_plan *p, size_t i, const char *reason)
@@ -53,10 +55,18 @@ static int plan_domain(vsnap_prune_plan *p, size_t i, const vsnap_prune_options 
 	size_t n = 0, kept = 0;
 	int rc;
 
+	size_t *order = NULL;
+
 	if ((rc = vsnap__report_rows(&rows, &n, p->inv, i, o->now)) < 0)
 		return rc;
-	qsort(rows, n, sizeof(*rows), newest_first);
-	for (size_t k = 0; k < n; k++) {
+	if (n && !(order = malloc(n * sizeof(*order))))
+		rc = vsnap__error_oom();
+	for (size_t k = 0; order && k < n; k++)
+		order[k] = k;
+	if (order)
+		qsort_r(order, n, sizeof(*order), newest_first, rows);
+	for (size_t x = 0; x < n; x++) {
+		size_t k = order ? order[x] : x;
 		int take = !o->name_glob || vsnap__glob_match(o->name_glob, rows[k].name);
 
 		if (take && o->keep_newest && kept < o->keep_newest) {
@@ -84,6 +94,7 @@ static int plan_domain(vsnap_prune_plan *p, size_t i, const vsnap_prune_options 
 		p->dom[p->n] = i;
 		p->rows[p->n++] = rows[k];
 	}
+	free(order);
 	free(rows);
 	return rc;
 }

@@ -241,6 +241,7 @@ int vsnap__vs_task_start(vsnap_vs_moref *task, vsnap_vs_client *c,
 	struct op_arg a = { OP_CREATE, req->obj, NULL, req->name, req->description, req->b1,
 		req->b2, { 0 } };
 	char what[512];
+	volatile int *cancel;
 	int rc;
 
 	task->type = task->value = NULL;
@@ -252,7 +253,13 @@ int vsnap__vs_task_start(vsnap_vs_moref *task, vsnap_vs_client *c,
 	if (a.kind == OP_REVERT)
 		a.b1 = -1;     /* suppressPowerOn: not sent, the snapshot's state decides */
 	snprintf(what, sizeof(what), "%s '%s'", req->obj->type, req->obj->value);
-	if ((rc = vsnap__vs_invoke(c, op_names[a.kind], what, call_op, &a, 0)) < 0)
+	/* Never abandoned half-way: a request cut off by Ctrl-C may still start its task on the
+	 * server, and then nobody would know it. The fleet run checks the flag between submits. */
+	cancel = c->cancel;
+	c->cancel = NULL;
+	rc = vsnap__vs_invoke(c, op_names[a.kind], what, call_op, &a, 0);
+	c->cancel = cancel;
+	if (rc < 0)
 		return rc;
 	*task = a.task;
 	return 0;

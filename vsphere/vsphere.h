@@ -306,7 +306,8 @@ typedef struct {
 	int b1, b2;
 } vsnap_vs_task_request;
 
-/* Sends the request (1 request) without waiting; *task receives the Task MoRef. */
+/* Sends the request (1 request) without waiting; *task receives the Task MoRef. The cancel
+ * flag does not cut this request short (its task would start unseen); check it before. */
 int vsnap__vs_task_start(vsnap_vs_moref *task, vsnap_vs_client *c,
 	const vsnap_vs_task_request *req);
 

@@ -1,10 +1,12 @@
 // vcsim.go: vsnap's own front-end to govmomi's vSphere simulator library, for tests.
 //
 //	vcsim [-l 127.0.0.1:0] [-esx] [-trace-file FILE] [-cert F -key F] [-http]
-//	      [-username U -password P] [-vms N] [-seed FILE]
+//	      [-username U -password P] [-vms N] [-seed FILE] [-delay METHOD=MS,...]
 //
 // -vms sets the number of VMs per resource pool (host) of the model (default 2); -seed lays
-// down snapshot trees with known ages and sizes before serving (see seed.go).
+// down snapshot trees with known ages and sizes before serving (see seed.go); -delay makes
+// the named SOAP methods answer that many milliseconds late (a slow vCenter, so that a test
+// can interrupt a run while it is surely under way).
 //
 // It prints the SDK URL (https://127.0.0.1:PORT/sdk) on stdout once it accepts requests and
 // runs until SIGTERM/SIGINT. Without -cert it makes a fresh self-signed 2048-bit certificate
@@ -25,6 +27,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -65,6 +68,7 @@ func main() {
 	pass := flag.String("password", "", "password for -username")
 	vms := flag.Int("vms", 0, "VMs per resource pool (0: the model's default, 2)")
 	seedFile := flag.String("seed", "", "snapshot trees to create before serving (seed.go)")
+	delay := flag.String("delay", "", "METHOD=MS[,METHOD=MS...]: answer these methods late")
 	flag.Parse()
 
 	if *traceFile != "" {
@@ -84,6 +88,19 @@ func main() {
 	}
 	if *vms > 0 {
 		model.Machine = *vms
+	}
+	if *delay != "" {
+		model.DelayConfig.MethodDelay = map[string]int{}
+		for _, kv := range strings.Split(*delay, ",") {
+			var ms int
+			i := strings.IndexByte(kv, '=')
+			if i < 0 {
+				fmt.Fprintln(os.Stderr, "vcsim: -delay wants METHOD=MS:", kv)
+				os.Exit(1)
+			}
+			fmt.Sscan(kv[i+1:], &ms)
+			model.DelayConfig.MethodDelay[kv[:i]] = ms
+		}
 	}
 	if err := model.Create(); err != nil {
 		fmt.Fprintln(os.Stderr, "vcsim: create:", err)
