@@ -84,6 +84,10 @@ struct vsnap_driver {
 	/* Domains (name, uuid, id, state) under inventory container `folder`; NULL: all. */
 	int (*inventory_list)(vsnap_domain_info **out, size_t *count, vsnap_conn *conn,
 		const char *folder);
+	/* Every domain under `folder` (NULL: all) with forest, sizes and consolidation, in one
+	 * bulk read: used when the selection has no keys (an audit of everything). */
+	int (*inventory_scan)(vsnap__inventory_entry **out, size_t *count, vsnap_conn *conn,
+		const char *folder);
 	/* Forests, sizes and consolidation of entries[0..n) (info.id set), in one bulk read. */
 	int (*inventory_read)(vsnap__inventory_entry *entries, size_t n, vsnap_conn *conn);
 	/* Bytes a snapshot accounts for, -1 unknown (the generic inventory read asks it). */

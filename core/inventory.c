@@ -179,7 +179,70 @@ static int pick(vsnap_inventory *inv, const vsnap_selection *sel, vsnap_domain_i
 	return rc;
 }
 
-static int read_all(vsnap_inventory *inv, vsnap_conn *conn)
+/* Moves the entries of `add` into the inventory unless their domain is there already. */
+static int merge_entries(vsnap_inventory *inv, vsnap__inventory_entry *add, size_t nadd)
+{
+	vsnap__inventory_entry *p = realloc(inv->entries, (inv->n + nadd + 1) * sizeof(*p));
+	int rc = 0;
+
+	if (!p)
+		rc = vsnap__error_oom();
+	else
+		inv->entries = p;
+	for (size_t i = 0; i < nadd; i++) {
+		int dup = rc < 0;
+
+		for (size_t j = 0; j < inv->n && !dup; j++)
+			dup = p[j].info.id && add[i].info.id && !strcmp(p[j].info.id, add[i].info.id);
+		if (dup)
+			vsnap__inventory_entry_clear(&add[i]);
+		else
+			p[inv->n++] = add[i];
+	}
+	free(add);
+	return rc;
+}
+
+/*
+ * A selection without keys on a driver that scans: one bulk read per folder (or of
+ * everything) brings forests along, and the globs filter locally.
+ */
+static int scan(vsnap_inventory *inv, vsnap_conn *conn, const vsnap_selection *sel)
+{
+	vsnap_domain_info *infos = NULL;
+	unsigned char *picked = NULL, unused = 0;
+	size_t nf = sel->nfolders, keep = 0;
+	int rc = 0;
+
+	for (size_t f = 0; rc == 0 && f < (nf ? nf : 1); f++) {
+		vsnap__inventory_entry *part = NULL;
+		size_t np = 0;
+
+		if ((rc = conn->driver->inventory_scan(&part, &np, conn,
+				nf ? sel->folders[f] : NULL)) == 0)
+			rc = merge_entries(inv, part, np);
+	}
+	if (rc == 0 && (!(infos = calloc(inv->n + 1, sizeof(*infos))) ||
+			!(picked = calloc(inv->n + 1, 1))))
+		rc = vsnap__error_oom();
+	for (size_t i = 0; rc == 0 && i < inv->n; i++)
+		infos[i] = inv->entries[i].info;     /* shallow: only read by the match */
+	if (rc == 0)
+		vsnap__selection_match(sel, infos, inv->n, picked, &unused);
+	for (size_t i = 0; rc == 0 && i < inv->n; i++) {
+		if (picked[i])
+			inv->entries[keep++] = inv->entries[i];
+		else
+			vsnap__inventory_entry_clear(&inv->entries[i]);
+	}
+	if (rc == 0)
+		inv->n = keep;
+	free(infos);
+	free(picked);
+	return rc;
+}
+
+static int read_all(vsnap_inventory *inv, vsnap_conn *conn, int scanned)
 {
 	size_t nok = 0;
 	int rc = 0;
@@ -187,9 +250,11 @@ static int read_all(vsnap_inventory *inv, vsnap_conn *conn)
 	qsort(inv->entries, inv->n, sizeof(*inv->entries), cmp_entry);
 	while (nok < inv->n && !inv->entries[nok].code)
 		nok++;
-	if (conn->driver->inventory_read && nok)
+	if (scanned)
+		;   /* the scan read everything already */
+	else if (conn->driver->inventory_read && nok)
 		rc = conn->driver->inventory_read(inv->entries, nok, conn);
-	for (size_t i = 0; rc == 0 && !conn->driver->inventory_read && i < nok; i++)
+	for (size_t i = 0; rc == 0 && !scanned && !conn->driver->inventory_read && i < nok; i++)
 		rc = read_generic(&inv->entries[i], conn);
 	if (rc == 0 && !(inv->forests = calloc(inv->n + 1, sizeof(*inv->forests))))
 		rc = vsnap__error_oom();
@@ -225,12 +290,16 @@ int vsnap_inventory_get(vsnap_inventory **out, vsnap_conn *conn, const vsnap_sel
 			"no domains selected: give domain names, --all, a glob, a folder or a list");
 	if (!(inv = calloc(1, sizeof(*inv))))
 		return vsnap__error_oom();
-	rc = list_scope(&list, &n, conn, sel);
+	if (!sel->nkeys && conn->driver->inventory_scan) {
+		rc = scan(inv, conn, sel);
+	} else {
+		rc = list_scope(&list, &n, conn, sel);
+		if (rc == 0)
+			rc = pick(inv, sel, list, n);
+		vsnap_domain_info_list_free(list, n);
+	}
 	if (rc == 0)
-		rc = pick(inv, sel, list, n);
-	vsnap_domain_info_list_free(list, n);
-	if (rc == 0)
-		rc = read_all(inv, conn);
+		rc = read_all(inv, conn, !sel->nkeys && conn->driver->inventory_scan);
 	if (rc < 0) {
 		vsnap_inventory_free(inv);
 		return vsnap__error_prefix("selecting domains");

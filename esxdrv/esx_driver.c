@@ -30,6 +30,7 @@ const vsnap_driver vsnap__esx_driver = {
 	/* fleet batch primitives */
 	.inventory_list = esx_inventory_list,
 	.inventory_read = esx_inventory_read,
+	.inventory_scan = esx_inventory_scan,
 	.task_start = esx_task_start,
 	.task_wait = esx_task_wait,
 	.task_cancel_all = esx_task_cancel_all,

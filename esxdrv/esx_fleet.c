@@ -16,29 +16,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-int esx_inventory_list(vsnap_domain_info **out, size_t *count, vsnap_conn *conn,
-	const char *folder)
+/* The container an inventory path names; none (value NULL) means the root, or the host of a
+ * vpx:// URI. */
+static int container_of(vsnap_vs_moref *where, vsnap_conn *conn, const char *folder)
 {
 	esx_priv *priv = esx_priv_of(conn);
-	vsnap_vs_moref where = { NULL, NULL }, host = { (char *)"HostSystem", priv->host_moref };
-	vsnap_vs_vm *vms = NULL;
-	size_t n = 0, k = 0;
 	int rc = 0;
 
-	*out = NULL;
-	*count = 0;
+	where->type = where->value = NULL;
 	if (folder) {
 		/* SearchIndex paths have no leading slash: "DC0/vm/web". */
 		while (*folder == '/')
 			folder++;
-		if ((rc = vsnap__vs_find_by_path(&where, priv->client, folder)) == VSNAP_ENOTFOUND)
+		if ((rc = vsnap__vs_find_by_path(where, priv->client, folder)) == VSNAP_ENOTFOUND)
 			rc = vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_ESX,
 				"no inventory object at '/%s' (give a path such as /DC/vm/folder, "
 				"/DC/host/cluster or /DC/host/cluster/host)", folder);
+	} else if (priv->host_moref) {
+		rc = vsnap__vs_moref_set(where, "HostSystem", priv->host_moref);
 	}
-	if (rc == 0)
-		rc = vsnap__vs_inventory_list(&vms, &n, priv->client, folder ? &where :
-			priv->host_moref ? &host : NULL);
+	return rc;
+}
+
+int esx_inventory_list(vsnap_domain_info **out, size_t *count, vsnap_conn *conn,
+	const char *folder)
+{
+	esx_priv *priv = esx_priv_of(conn);
+	vsnap_vs_moref where;
+	vsnap_vs_vm *vms = NULL;
+	size_t n = 0, k = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if ((rc = container_of(&where, conn, folder)) == 0)
+		rc = vsnap__vs_inventory_list(&vms, &n, priv->client, where.value ? &where : NULL);
 	vsnap__vs_moref_clear(&where);
 	esx_sync_requests(conn);
 	if (rc == 0 && n && !(*out = calloc(n, sizeof(**out))))
@@ -129,6 +141,46 @@ int esx_inventory_read(vsnap__inventory_entry *entries, size_t n, vsnap_conn *co
 		vsnap__vs_vm_infos_free(infos, n);
 	free(refs);
 	return rc;
+}
+
+int esx_inventory_scan(vsnap__inventory_entry **out, size_t *count, vsnap_conn *conn,
+	const char *folder)
+{
+	esx_priv *priv = esx_priv_of(conn);
+	vsnap_vs_moref where;
+	vsnap_vs_vm_info **infos = NULL;
+	size_t n = 0, k = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if ((rc = container_of(&where, conn, folder)) == 0)
+		rc = vsnap__vs_inventory_scan(&infos, &n, priv->client, where.value ? &where : NULL);
+	vsnap__vs_moref_clear(&where);
+	esx_sync_requests(conn);
+	if (rc == 0 && n && !(*out = calloc(n, sizeof(**out))))
+		rc = vsnap__error_oom();
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		vsnap__inventory_entry *e = &(*out)[k];
+
+		if (infos[i]->vm.is_template == 1)
+			continue;
+		k++;
+		if ((rc = esx_vm_to_info(&e->info, &infos[i]->vm, -1)) < 0)
+			rc = vsnap__error_oom();
+		else
+			rc = fill_entry(e, infos[i]);
+	}
+	vsnap__vs_vm_infos_free(infos, n);
+	if (rc < 0) {
+		for (size_t i = 0; i < k; i++)
+			vsnap__inventory_entry_clear(&(*out)[i]);
+		free(*out);
+		*out = NULL;
+		return rc;
+	}
+	*count = k;
+	return 0;
 }
 
 /* ---- tasks ---- */

@@ -118,6 +118,8 @@ int esx_consolidate(vsnap_domain *dom, unsigned int flags);
 int esx_inventory_list(vsnap_domain_info **out, size_t *count, vsnap_conn *conn,
 	const char *folder);
 int esx_inventory_read(vsnap__inventory_entry *entries, size_t n, vsnap_conn *conn);
+int esx_inventory_scan(vsnap__inventory_entry **out, size_t *count, vsnap_conn *conn,
+	const char *folder);
 int esx_task_start(vsnap_conn *conn, size_t slot, const vsnap__fleet_job *job);
 int esx_task_wait(vsnap__task_end **ends, size_t *count, vsnap_conn *conn);
 void esx_task_cancel_all(vsnap_conn *conn);

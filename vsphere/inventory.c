@@ -15,22 +15,24 @@
 
 static char *list_paths[] = { "name", "config.uuid", "runtime.powerState", "config.template" };
 
+/* What a fleet command needs of each VM, and nothing more: every path costs server time. */
 static char *read_paths[] = {
-	"name", "config.uuid", "config.instanceUuid", "config.files.vmPathName",
-	"config.hardware.memoryMB", "config.hardware.numCPU", "config.template",
-	"runtime.powerState", "runtime.consolidationNeeded", "runtime.host", "snapshot", "layoutEx",
+	"name", "config.uuid", "config.template", "runtime.powerState",
+	"runtime.consolidationNeeded", "snapshot", "layoutEx",
 };
 
 /*
- * From any container down to its VMs. Which specs apply depends on the container's type, so
- * the object spec names them all. From the root, datacenters are entered through vmFolder
- * only: a VM is reached once, not again through its host.
+ * From a container down to its VMs: folders and datacenters through vmFolder (a VM is reached
+ * once, not again through its host), clusters and hosts through HostSystem.vm, resource pools
+ * and vApps through their pools and vm lists. Only the specs a container's type needs are
+ * sent: the property collector tries every spec on every object it meets, so unneeded ones
+ * cost server time (5x on the simulator over 1000 VMs).
  */
-enum { T_FOLDER, T_DC, T_CR, T_CCR, T_HOST, T_RP, T_RPVM, T_VAPP, T_COUNT };
+enum { T_FOLDER, T_DC, T_VAPP, T_RP, T_RPVM, T_CR, T_CCR, T_HOST, T_COUNT };
 
 struct walk {
 	struct vim25__TraversalSpec ts[T_COUNT];
-	struct vim25__SelectionSpec folder_sel[7], dc_sel[1], cr_sel[1], rp_sel[2];
+	struct vim25__SelectionSpec folder_sel[3], dc_sel[1], cr_sel[1], rp_sel[3];
 	struct vim25__SelectSetItem items[T_COUNT];
 	vim25__MoRef container;
 	enum xsd__boolean skip;
@@ -50,34 +52,41 @@ static void spec(struct vim25__TraversalSpec *t, char *name, char *type, char *p
 
 static void walk_init(struct walk *w, const char *type, const char *value)
 {
-	static char *folder_to[] = { "folder", "dc", "cr", "ccr", "host", "rp", "vapp" };
+	int first = T_FOLDER, last = T_VAPP;
 
 	memset(w, 0, sizeof(*w));
-	for (int i = 0; i < 7; i++)
-		w->folder_sel[i].name = folder_to[i];
+	w->folder_sel[0].name = "folder";
+	w->folder_sel[1].name = "dc";
+	w->folder_sel[2].name = "vapp";
 	w->dc_sel[0].name = "folder";
 	w->cr_sel[0].name = "host";
 	w->rp_sel[0].name = "rp";
 	w->rp_sel[1].name = "rpvm";
-	spec(&w->ts[T_FOLDER], "folder", "Folder", "childEntity", w->folder_sel, 7);
+	w->rp_sel[2].name = "vapp";
+	spec(&w->ts[T_FOLDER], "folder", "Folder", "childEntity", w->folder_sel, 3);
 	spec(&w->ts[T_DC], "dc", "Datacenter", "vmFolder", w->dc_sel, 1);
+	spec(&w->ts[T_VAPP], "vapp", "VirtualApp", "vm", NULL, 0);
 	spec(&w->ts[T_CR], "cr", "ComputeResource", "host", w->cr_sel, 1);
 	spec(&w->ts[T_CCR], "ccr", "ClusterComputeResource", "host", w->cr_sel, 1);
 	spec(&w->ts[T_HOST], "host", "HostSystem", "vm", NULL, 0);
-	spec(&w->ts[T_RP], "rp", "ResourcePool", "resourcePool", w->rp_sel, 2);
+	spec(&w->ts[T_RP], "rp", "ResourcePool", "resourcePool", w->rp_sel, 3);
 	spec(&w->ts[T_RPVM], "rpvm", "ResourcePool", "vm", NULL, 0);
-	spec(&w->ts[T_VAPP], "vapp", "VirtualApp", "vm", NULL, 0);
 	for (int i = 0; i < T_COUNT; i++) {
 		w->items[i].__typeselectSet = SOAP_TYPE_vim25__TraversalSpec;
 		w->items[i].selectSet = &w->ts[i];
 	}
+	if (!strcmp(type, "ComputeResource") || !strcmp(type, "ClusterComputeResource") ||
+	    !strcmp(type, "HostSystem"))
+		first = T_CR, last = T_HOST;
+	else if (!strcmp(type, "ResourcePool") || !strcmp(type, "VirtualApp"))
+		first = T_VAPP, last = T_RPVM;
 	w->container.__item = (char *)value;
 	w->container.type = (char *)type;
 	w->skip = true_;
 	w->os.obj = &w->container;
 	w->os.skip = &w->skip;
-	w->os.__sizeselectSet = T_COUNT;
-	w->os.__selectSet = w->items;
+	w->os.__sizeselectSet = last - first + 1;
+	w->os.__selectSet = &w->items[first];
 }
 
 struct list_acc {
@@ -133,6 +142,71 @@ int vsnap__vs_inventory_list(vsnap_vs_vm **out, size_t *count, vsnap_vs_client *
 		return rc;
 	}
 	*out = acc.vms;
+	*count = acc.n;
+	return 0;
+}
+
+struct scan_acc {
+	vsnap_vs_vm_info **infos;
+	size_t n, cap;
+};
+
+static int scan_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void *payload)
+{
+	struct scan_acc *acc = payload;
+	vsnap_vs_vm_info *info;
+	char *path = NULL;
+	int rc;
+
+	(void)c;
+	if (!o->obj || !o->obj->type || strcmp(o->obj->type, "VirtualMachine"))
+		return 0;
+	if (acc->n == acc->cap) {
+		size_t cap = acc->cap ? acc->cap * 2 : 64;
+		vsnap_vs_vm_info **p = realloc(acc->infos, cap * sizeof(*p));
+
+		if (!p)
+			return vsnap__error_oom();
+		acc->infos = p;
+		acc->cap = cap;
+	}
+	if (!(info = calloc(1, sizeof(*info))))
+		return vsnap__error_oom();
+	acc->infos[acc->n++] = info;
+	if ((rc = vsnap__vs_vm_info_fill(info, o)) < 0)
+		return rc;
+	if (info->vm.vmx_path && vsnap__vs_ds_path_split(&info->datastore, &path,
+			info->vm.vmx_path) < 0)
+		vsnap_error_clear();
+	free(path);
+	return 0;
+}
+
+int vsnap__vs_inventory_scan(vsnap_vs_vm_info ***out, size_t *count, vsnap_vs_client *c,
+	const vsnap_vs_moref *container)
+{
+	struct walk w;
+	struct vim25__PropertySpec ps = { "VirtualMachine", NULL,
+		(int)(sizeof(read_paths) / sizeof(read_paths[0])), read_paths };
+	struct vim25__PropertyFilterSpec fs = { 1, &ps, 1, &w.os, NULL };
+	struct scan_acc acc = { NULL, 0, 0 };
+	char what[300];
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (container)
+		walk_init(&w, container->type, container->value);
+	else
+		walk_init(&w, "Folder", c->root_folder);
+	snprintf(what, sizeof(what), "the virtual machines under %s '%s'",
+		w.container.type, w.container.__item);
+	rc = vsnap__vs_retrieve(c, &fs, what, scan_object, &acc);
+	if (rc < 0) {
+		vsnap__vs_vm_infos_free(acc.infos, acc.n);
+		return rc;
+	}
+	*out = acc.infos;
 	*count = acc.n;
 	return 0;
 }

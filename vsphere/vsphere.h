@@ -280,6 +280,10 @@ void vsnap__vs_snapshots_free(vsnap_vs_snapshot *nodes, size_t n);
  */
 int vsnap__vs_inventory_list(vsnap_vs_vm **out, size_t *count, vsnap_vs_client *c,
 	const vsnap_vs_moref *container);
+/* As vsnap__vs_inventory_list, with each VM's snapshot forest and layoutEx too (the audit of
+ * a whole container in one retrieval). Free with vsnap__vs_vm_infos_free(*out, *count). */
+int vsnap__vs_inventory_scan(vsnap_vs_vm_info ***out, size_t *count, vsnap_vs_client *c,
+	const vsnap_vs_moref *container);
 /*
  * Summary, snapshot forest and layoutEx of the `n` VMs `vms` in one RetrievePropertiesEx +
  * pages: (*out)[i] belongs to vms[i], NULL when the server returned nothing for it (gone).
