@@ -24,7 +24,7 @@ _vsnap()
 		esac
 	done
 	case "$prev" in
-	--auth-file|--record|--replay|--datastore-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--auth-file|--record|--replay|--datastore-dir|--from-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
 	if [[ -z "$cmd" ]]; then
 		if [[ "$cur" == -* ]]; then
@@ -37,6 +37,11 @@ _vsnap()
 	fi
 	if [[ "$cur" == -* ]]; then
 		words=$(vsnap help "$cmd" 2>/dev/null | grep -o -- '--[a-z-]*' | sort -u)
+		# the fleet form of the snapshot commands (docs/esx.md "Many VMs at once")
+		case "$cmd" in
+		snapshot-create*|snapshot-revert|snapshot-delete*|snapshot-list|snapshot-info|remove-all|consolidate)
+			words="$words --all --glob --folder --from-file --domain --parallel --snapshotname" ;;
+		esac
 		COMPREPLY=($(compgen -W "$words" -- "$cur"))
 		return
 	fi

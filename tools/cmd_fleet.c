@@ -206,6 +206,17 @@ cleanup:
 	return 1;
 }
 
+const char *cli_fleet_help(const char *cmd)
+{
+	for (size_t i = 0; i < NOPTS(forms); i++)
+		if (!strcmp(forms[i].name, cmd) || (forms[i].alias && !strcmp(forms[i].alias, cmd)))
+			return "Fleet form: with --all, --glob PAT, --folder PATH, --from-file FILE|-,\n"
+			       "--domain KEY or --parallel N, every positional argument is a domain and\n"
+			       "the snapshot is named with --name (create) or --snapshotname; one outcome\n"
+			       "line per domain (--json: an array), exit 1 if any failed.";
+	return NULL;
+}
+
 /* ---- snapshot-report and snapshot-prune ---- */
 
 /* "90", "90s", "15m", "12h", "30d", "2w" -> seconds; -1 when malformed. */

@@ -38,6 +38,9 @@ int cli_fleet_report(cli_ctx *ctx, const vsnap_fleet_result *res);
  */
 int cli_fleet_dispatch(cli_ctx *ctx, const char *cmd, int argc, char **argv, int *rc);
 
+/* A help paragraph on the fleet form of `cmd`, or NULL when it has none. */
+const char *cli_fleet_help(const char *cmd);
+
 /* The fleet commands: snapshot-report, snapshot-prune. */
 extern const cli_command cli_fleet_commands[];
 

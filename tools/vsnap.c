@@ -49,6 +49,8 @@ static int help(const char *name)
 	printf("usage: vsnap %s %s\n\n%s\n", c->name, c->synopsis, c->help);
 	if (c->alias)
 		printf("\nAlso available as '%s'.\n", c->alias);
+	if (cli_fleet_help(c->name))
+		printf("\n%s\n", cli_fleet_help(c->name));
 	return CLI_OK;
 }
 
