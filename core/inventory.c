@@ -110,7 +110,6 @@ static int list_scope(vsnap_domain_info **out, size_t *n, vsnap_conn *conn,
 static int read_generic(vsnap__inventory_entry *e, vsnap_conn *conn)
 {
 	vsnap_domain *dom = NULL;
-	vsnap_forest *forest = NULL;
 	int rc;
 
 	if ((rc = vsnap_domain_lookup(&dom, conn, e->info.id ? e->info.id : e->info.name)) < 0)
@@ -126,7 +125,6 @@ static int read_generic(vsnap__inventory_entry *e, vsnap_conn *conn)
 			conn->driver->snapshot_bytes(dom, e->forest.defs[i]) : -1;
 	if (rc < 0)
 		vsnap__error_prefix("reading the snapshots of domain '%s'", e->info.name);
-	vsnap_forest_free(forest);
 	vsnap_domain_free(dom);
 	return rc;
 }

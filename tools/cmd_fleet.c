@@ -123,8 +123,8 @@ static int run_read(cli_ctx *ctx, vsnap_inventory *inv, const cli_opt *o, size_t
 		for (size_t i = 0; i < vsnap_report_count(rep); i++) {
 			const vsnap_report_row *r = vsnap_report_at(rep, i);
 
-			if (key ? strcmp(r->name, key) && strcmp(r->path, key) && strcmp(r->id, key)
-				: !r->current)
+			if (key ? strcmp(r->name, key) && strcmp(r->path, key) &&
+				(!r->id || strcmp(r->id, key)) : !r->current)
 				continue;
 			printf("%-20s %s\n%-20s %s\n%-20s %s\n%-20s %lld\n%-20s %s\n\n", "Domain:",
 				r->domain, "Name:", r->name, "State:",
