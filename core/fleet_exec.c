@@ -242,6 +242,8 @@ static void *worker(void *arg)
 	}
 	vsnap_conn_close(conn);
 	free(open_msg);
+	/* The thread's last error dies with the thread: free its message now. */
+	vsnap_error_clear();
 	return NULL;
 }
 
