@@ -73,7 +73,7 @@ _vsnap_complete()
 		esac
 	done
 	case "$prev" in
-	--auth-file|--record|--replay|--datastore-dir|--file|--xmlfile)
+	--auth-file|--record|--replay|--datastore-dir|--file|--xmlfile|--from-file)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	-c|--connect)
 		COMPREPLY=($(compgen -W "esx:// vpx:// gsx:// qemu:///embed?root=" -- "$cur")); return ;;
@@ -90,6 +90,11 @@ _vsnap_complete()
 	fi
 	if [[ "$cur" == -* ]]; then
 		words=$(vsnap help "$cmd" 2>/dev/null | grep -o -- '--[a-z-]*' | sort -u)
+		# the fleet form of the snapshot commands (docs/esx.md "Many VMs at once")
+		case "$cmd" in
+		snapshot-create*|snapshot-revert|snapshot-delete*|snapshot-list|snapshot-info|remove-all|consolidate)
+			words="$words --all --glob --folder --from-file --domain --parallel --snapshotname" ;;
+		esac
 		COMPREPLY=($(compgen -W "$words" -- "$cur"))
 		return
 	fi

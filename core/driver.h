@@ -11,6 +11,10 @@
 #include "xml/snapshot_def.h"
 
 typedef struct vsnap_driver vsnap_driver;
+/* Fleet batch types (core/fleet.h). */
+typedef struct vsnap__inventory_entry vsnap__inventory_entry;
+typedef struct vsnap__fleet_job vsnap__fleet_job;
+typedef struct vsnap__task_end vsnap__task_end;
 
 struct vsnap_conn {
 	const vsnap_driver *driver;
@@ -98,6 +102,28 @@ struct vsnap_driver {
 	int (*snapshot_files_handover)(vsnap_domain *from, vsnap_domain *to);
 	/* Ends the server session and forgets its saved copy (vsnap_conn_session_end). */
 	int (*session_end)(vsnap_conn *conn);
+	/* ---- fleet batch primitives, all optional (core/fleet.h; NULL: core's generic way) ---- */
+	/* Domains (name, uuid, id, state) under inventory container `folder`; NULL: all. */
+	int (*inventory_list)(vsnap_domain_info **out, size_t *count, vsnap_conn *conn,
+		const char *folder);
+	/* Every domain under `folder` (NULL: all) with forest, sizes and consolidation, in one
+	 * bulk read: used when the selection has no keys (an audit of everything). */
+	int (*inventory_scan)(vsnap__inventory_entry **out, size_t *count, vsnap_conn *conn,
+		const char *folder);
+	/* Forests, sizes and consolidation of entries[0..n) (info.id set), in one bulk read. */
+	int (*inventory_read)(vsnap__inventory_entry *entries, size_t n, vsnap_conn *conn);
+	/* Bytes a snapshot accounts for, -1 unknown (the generic inventory read asks it). */
+	long long (*snapshot_bytes)(vsnap_domain *dom, const vsnap_snapshot_def *def);
+	/* Starts `job` as a task without waiting: 0 started (it ends through task_wait), 1 the
+	 * driver cannot (core runs it synchronously), < 0 failed to start (error set). */
+	int (*task_start)(vsnap_conn *conn, size_t slot, const vsnap__fleet_job *job);
+	/* Waits until at least one started task ends or about a second passed; *ends (malloc'ed
+	 * array of *count) says which. Never refused by the cancel flag. */
+	int (*task_wait)(vsnap__task_end **ends, size_t *count, vsnap_conn *conn);
+	/* Asks every running task to stop; their real ends still come through task_wait. */
+	void (*task_cancel_all)(vsnap_conn *conn);
+	/* Drops the run's task state (filters) once every task ended. */
+	void (*task_finish)(vsnap_conn *conn);
 };
 
 /* Reports a warning through conn->opts.warning_cb (dropped when none). */

@@ -30,4 +30,12 @@ const vsnap_driver vsnap__esx_driver = {
 	/* Revert first: removing the children then merges none of the live state into them. */
 	.revert_before_prune = 1,
 	.session_end = esx_session_end,
+	/* fleet batch primitives */
+	.inventory_list = esx_inventory_list,
+	.inventory_read = esx_inventory_read,
+	.inventory_scan = esx_inventory_scan,
+	.task_start = esx_task_start,
+	.task_wait = esx_task_wait,
+	.task_cancel_all = esx_task_cancel_all,
+	.task_finish = esx_task_finish,
 };

@@ -40,6 +40,7 @@ typedef struct {
 	/* VSNAP_CONN_SESSION_CACHE (esx_session.c): the file, and the text it holds (secret) */
 	char *session_path;            /* NULL: sessions are not kept */
 	char *session_text;            /* as loaded or last written; NULL: none */
+	vsnap_vs_taskset *fleet;       /* esx_fleet.c: the tasks of a fleet run under way */
 } esx_priv;
 
 static inline esx_priv *esx_priv_of(vsnap_conn *conn)
@@ -130,5 +131,16 @@ int esx_snapshot_edit(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 int esx_snapshot_delete_all(vsnap_domain *dom, unsigned int flags);
 int esx_needs_consolidation(int *out, vsnap_domain *dom);
 int esx_consolidate(vsnap_domain *dom, unsigned int flags);
+
+/* esx_fleet.c: fleet batch primitives (core/fleet.h) */
+int esx_inventory_list(vsnap_domain_info **out, size_t *count, vsnap_conn *conn,
+	const char *folder);
+int esx_inventory_read(vsnap__inventory_entry *entries, size_t n, vsnap_conn *conn);
+int esx_inventory_scan(vsnap__inventory_entry **out, size_t *count, vsnap_conn *conn,
+	const char *folder);
+int esx_task_start(vsnap_conn *conn, size_t slot, const vsnap__fleet_job *job);
+int esx_task_wait(vsnap__task_end **ends, size_t *count, vsnap_conn *conn);
+void esx_task_cancel_all(vsnap_conn *conn);
+void esx_task_finish(vsnap_conn *conn);
 
 #endif

@@ -577,4 +577,5 @@ const vsnap_driver vsnap__qemu_driver = {
 	.snapshot_delete_all = qemu_snapshot_delete_all,
 	.snapshot_check_data = vsnap__qemu_snapshot_check_data,
 	.snapshot_files_handover = vsnap__qemu_snapshot_files_handover,
+	.snapshot_bytes = vsnap__qemu_snapshot_bytes,   /* fleet.c */
 };

@@ -132,5 +132,7 @@ int vsnap__qemu_snapjob_args(char **out, const char *job, const char *tag, char 
 int vsnap__qemu_snapshot_check_data(vsnap_domain *dom, const vsnap_snapshot_def *snap);
 /* handover.c: the driver's snapshot_files_handover. */
 int vsnap__qemu_snapshot_files_handover(vsnap_domain *from, vsnap_domain *to);
+/* fleet.c: bytes on disk a snapshot accounts for (the driver's snapshot_bytes). */
+long long vsnap__qemu_snapshot_bytes(vsnap_domain *dom, const vsnap_snapshot_def *def);
 
 #endif

@@ -1,13 +1,14 @@
 /* vsnap: command-line front end, a thin layer over libvsnap.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "cli.h"
+#include "selection.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const cli_command *const tables[] = {
 	cli_domain_commands, cli_snapshot_change_commands, cli_snapshot_commands, cli_vmx_commands,
-	cli_snapshot_move_commands, cli_session_commands,
+	cli_snapshot_move_commands, cli_session_commands, cli_fleet_commands,
 	NULL,
 };
 
@@ -78,6 +79,8 @@ static int help(const char *name)
 	printf("usage: vsnap %s %s\n\n%s\n", c->name, c->synopsis, c->help);
 	if (c->alias)
 		printf("\nAlso available as '%s'.\n", c->alias);
+	if (cli_fleet_help(c->name))
+		printf("\n%s\n", cli_fleet_help(c->name));
 	return CLI_OK;
 }
 
@@ -148,6 +151,7 @@ static int parse_globals(cli_ctx *ctx, int argc, char **argv)
 int cli_run_argv(cli_ctx *ctx, int argc, char **argv)
 {
 	const cli_command *cmd;
+	int rc;
 
 	if (strcmp(argv[0], "help") == 0)
 		return help(argc > 1 ? argv[1] : NULL);
@@ -159,6 +163,9 @@ int cli_run_argv(cli_ctx *ctx, int argc, char **argv)
 	if (ctx->json && !has_json_output(cmd->name))
 		return cli_usage(cmd->name, "'%s' has no JSON output (it prints %s): run it "
 			"without --json", cmd->name, prints_xml(cmd->name) ? "XML" : "only a message");
+	/* A selection option (--all, --glob, ...) turns a snapshot command into its fleet form. */
+	if (cli_fleet_dispatch(ctx, cmd->name, argc, argv, &rc))
+		return rc;
 	return cmd->run(ctx, argc, argv);
 }
 

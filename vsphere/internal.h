@@ -185,4 +185,8 @@ int vsnap__vs_moref_from_soap(vsnap_vs_moref *out, const vim25__MoRef *ref);
 long long vsnap__vs_parse_datetime(const char *text);
 const char *vsnap__vs_obj_desc(char *buf, size_t size, const char *type, const char *value);
 
+/* vminfo.c, for inventory.c: converts one VirtualMachine object (summary, snapshot, layoutEx
+ * properties) into `info` (zeroed by the caller). */
+int vsnap__vs_vm_info_fill(vsnap_vs_vm_info *info, struct vim25__ObjectContent *o);
+
 #endif

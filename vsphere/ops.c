@@ -244,3 +244,36 @@ int vsnap__vs_vm_power(vsnap_vs_client *c, const vsnap_vs_moref *vm, vsnap_vs_po
 	a.kind = kinds[op];
 	return run_op(NULL, c, &a);
 }
+
+int vsnap__vs_task_start(vsnap_vs_moref *task, vsnap_vs_client *c,
+	const vsnap_vs_task_request *req)
+{
+	static const op_kind kinds[] = {
+		OP_CREATE, OP_REVERT, OP_REMOVE, OP_REMOVE_ALL, OP_CONSOLIDATE,
+	};
+	struct op_arg a = { OP_CREATE, req->obj, NULL, req->name, req->description, req->b1,
+		req->b2, { 0 } };
+	char what[512];
+	volatile int *cancel;
+	int rc;
+
+	task->type = task->value = NULL;
+	if ((unsigned)req->kind >= sizeof(kinds) / sizeof(kinds[0]) || !req->obj ||
+	    !req->obj->value)
+		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
+			"starting a task: unknown kind %d or no object", (int)req->kind);
+	a.kind = kinds[req->kind];
+	if (a.kind == OP_REVERT)
+		a.b1 = -1;     /* suppressPowerOn: not sent, the snapshot's state decides */
+	snprintf(what, sizeof(what), "%s '%s'", req->obj->type, req->obj->value);
+	/* Never abandoned half-way: a request cut off by Ctrl-C may still start its task on the
+	 * server, and then nobody would know it. The fleet run checks the flag between submits. */
+	cancel = c->cancel;
+	c->cancel = NULL;
+	rc = vsnap__vs_invoke(c, op_names[a.kind], what, call_op, &a, 0);
+	c->cancel = cancel;
+	if (rc < 0)
+		return rc;
+	*task = a.task;
+	return 0;
+}

@@ -481,3 +481,9 @@ void vsnap__vs_vm_infos_free(vsnap_vs_vm_info **infos, size_t count)
 		vsnap__vs_vm_info_free(infos[i]);
 	free(infos);
 }
+
+/* For the fleet reads (inventory.c): one VM object into `info`, as the reads above do. */
+int vsnap__vs_vm_info_fill(vsnap_vs_vm_info *info, struct vim25__ObjectContent *o)
+{
+	return info_object(NULL, o, info);
+}

@@ -315,4 +315,78 @@ int vsnap__vs_moref_set(vsnap_vs_moref *out, const char *type, const char *value
 void vsnap__vs_moref_clear(vsnap_vs_moref *ref);
 void vsnap__vs_snapshots_free(vsnap_vs_snapshot *nodes, size_t n);
 
+/* ---- Fleet: inventory-wide reads (inventory.c) and many tasks at once (taskset.c) ---- */
+
+/*
+ * The VMs under `container` (a Folder, Datacenter, ClusterComputeResource, ComputeResource,
+ * HostSystem, ResourcePool or VirtualApp; NULL: the root folder), recursively, with name,
+ * config.uuid, runtime.powerState and config.template only: one RetrievePropertiesEx + pages.
+ */
+int vsnap__vs_inventory_list(vsnap_vs_vm **out, size_t *count, vsnap_vs_client *c,
+	const vsnap_vs_moref *container);
+/* As vsnap__vs_inventory_list, with each VM's snapshot forest and layoutEx too (the audit of
+ * a whole container in one retrieval). Free with vsnap__vs_vm_infos_free(*out, *count). */
+int vsnap__vs_inventory_scan(vsnap_vs_vm_info ***out, size_t *count, vsnap_vs_client *c,
+	const vsnap_vs_moref *container);
+/*
+ * Summary, snapshot forest and layoutEx of the `n` VMs `vms` in one RetrievePropertiesEx +
+ * pages: (*out)[i] belongs to vms[i], NULL when the server returned nothing for it (gone).
+ * Free with vsnap__vs_vm_infos_free(*out, n).
+ */
+int vsnap__vs_inventory_read(vsnap_vs_vm_info ***out, vsnap_vs_client *c,
+	const vsnap_vs_moref *vms, size_t n);
+
+/* Kinds of task vsnap__vs_task_start can start. */
+typedef enum {
+	VSNAP_VS_TASK_CREATE,         /* CreateSnapshot_Task on a VM: name, description, b1 memory,
+	                                 b2 quiesce */
+	VSNAP_VS_TASK_REVERT,         /* RevertToSnapshot_Task on a snapshot */
+	VSNAP_VS_TASK_REMOVE,         /* RemoveSnapshot_Task: b1 removeChildren, b2 consolidate
+	                                 (-1 not sent) */
+	VSNAP_VS_TASK_REMOVE_ALL,     /* RemoveAllSnapshots_Task on a VM: b2 consolidate */
+	VSNAP_VS_TASK_CONSOLIDATE,    /* ConsolidateVMDisks_Task on a VM */
+} vsnap_vs_task_kind;
+
+typedef struct {
+	vsnap_vs_task_kind kind;
+	const vsnap_vs_moref *obj;    /* the VM, or the snapshot for REVERT / REMOVE */
+	const char *name, *description;
+	int b1, b2;
+} vsnap_vs_task_request;
+
+/* Sends the request (1 request) without waiting; *task receives the Task MoRef. The cancel
+ * flag does not cut this request short (its task would start unseen); check it before. */
+int vsnap__vs_task_start(vsnap_vs_moref *task, vsnap_vs_client *c,
+	const vsnap_vs_task_request *req);
+
+/* How a task of a task set ended. */
+typedef struct {
+	size_t slot;                  /* the caller's number for the task */
+	int code;                     /* 0 success, else as vsnap__vs_task_wait would return */
+	char *message;                /* malloc'ed; NULL on success */
+	int cancelled;                /* the fault was RequestCanceled */
+} vsnap_vs_task_end;
+
+/*
+ * Many running tasks, watched together: every task added gets into a property filter (one
+ * CreateFilter per batch of additions), and one WaitForUpdatesEx reports on all of them.
+ */
+typedef struct vsnap_vs_taskset vsnap_vs_taskset;
+
+int vsnap__vs_taskset_new(vsnap_vs_taskset **out);
+/* Adds a started task (copied) under the caller's `slot`. */
+int vsnap__vs_taskset_add(vsnap_vs_taskset *ts, const vsnap_vs_moref *task, size_t slot);
+/*
+ * Waits at most `max_wait_s` seconds for tasks to end; *ends (malloc'ed, *count entries, may
+ * be 0 after the wait) lists those that ended since the last call. Runs even while the
+ * client's cancel flag is raised.
+ */
+int vsnap__vs_taskset_wait(vsnap_vs_task_end **ends, size_t *count, vsnap_vs_taskset *ts,
+	vsnap_vs_client *c, int max_wait_s);
+/* CancelTask on every task that has not ended (1 request each; failures ignored: a task
+ * that finished meanwhile cannot be cancelled, and its end is reported anyway). */
+void vsnap__vs_taskset_cancel(vsnap_vs_taskset *ts, vsnap_vs_client *c);
+/* Destroys the set's filters (1 request each) and frees it. NULL ignored. */
+void vsnap__vs_taskset_free(vsnap_vs_taskset *ts, vsnap_vs_client *c);
+
 #endif

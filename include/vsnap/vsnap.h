@@ -11,5 +11,6 @@
 #include "snapshot.h"
 #include "vmx.h"
 #include "snapshot_move.h"
+#include "fleet.h"
 
 #endif

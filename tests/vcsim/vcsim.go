@@ -2,11 +2,15 @@
 //
 //	vcsim [-l 127.0.0.1:0] [-esx] [-trace-file FILE] [-cert F -key F] [-http]
 //	      [-username U -password P] [-vms N] [-snapshots N] [-duplicate-name]
+//	      [-seed FILE] [-delay METHOD=MS,...]
 //
 // -vms sets the model's VM count (per host and cluster; exact for -esx). -snapshots adds N
 // snapshots in total, round-robin, to every VM but the first by name (so "other VMs gain
 // snapshots"); -duplicate-name gives the last VM by name the first one's name (vcsim allows
-// it; real vCenter allows it in different folders).
+// it; real vCenter allows it in different folders). -seed lays down snapshot trees with
+// known ages and sizes before serving (see seed.go); -delay makes the named SOAP methods
+// answer that many milliseconds late (a slow vCenter, so that a test can interrupt a run
+// while it is surely under way).
 //
 // It prints the SDK URL (https://127.0.0.1:PORT/sdk) on stdout once it accepts requests and
 // runs until SIGTERM/SIGINT. Without -cert it makes a fresh self-signed 2048-bit certificate
@@ -30,6 +34,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -106,6 +111,8 @@ func main() {
 	nvms := flag.Int("vms", 0, "VMs per host and cluster (0: the model's default, 2)")
 	nsnaps := flag.Int("snapshots", 0, "snapshots to add, round-robin, to all VMs but the first")
 	dup := flag.Bool("duplicate-name", false, "give the last VM the first VM's name")
+	seedFile := flag.String("seed", "", "snapshot trees to create before serving (seed.go)")
+	delay := flag.String("delay", "", "METHOD=MS[,METHOD=MS...]: answer these methods late")
 	flag.Parse()
 
 	if *traceFile != "" {
@@ -126,12 +133,31 @@ func main() {
 	if *nvms > 0 {
 		model.Machine = *nvms
 	}
+	if *delay != "" {
+		model.DelayConfig.MethodDelay = map[string]int{}
+		for _, kv := range strings.Split(*delay, ",") {
+			var ms int
+			i := strings.IndexByte(kv, '=')
+			if i < 0 {
+				fmt.Fprintln(os.Stderr, "vcsim: -delay wants METHOD=MS:", kv)
+				os.Exit(1)
+			}
+			fmt.Sscan(kv[i+1:], &ms)
+			model.DelayConfig.MethodDelay[kv[:i]] = ms
+		}
+	}
 	if err := model.Create(); err != nil {
 		fmt.Fprintln(os.Stderr, "vcsim: create:", err)
 		os.Exit(1)
 	}
 	defer model.Remove()
 	shapeInventory(*nsnaps, *dup)
+	if *seedFile != "" {
+		if err := seed(*seedFile); err != nil {
+			fmt.Fprintln(os.Stderr, "vcsim: seed:", err)
+			os.Exit(1)
+		}
+	}
 
 	model.Service.Listen = &url.URL{Host: *listen}
 	if *user != "" {
