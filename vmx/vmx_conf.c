@@ -41,34 +41,40 @@ void vsnap__vmx_conf_free(vsnap__vmx_conf *conf)
 	free(conf->entries);
 	free(conf->source);
 	free(conf->encoding);
-	free(conf->warnings);
+	vsnap__vmx_diags_clear(&conf->diags);
 	free(conf);
 }
 
-int vsnap__vmx_conf_warn(vsnap__vmx_conf *conf, unsigned int line, const char *fmt, ...)
+int vsnap__vmx_conf_warn(vsnap__vmx_conf *conf, unsigned int line, const char *key,
+	const char *fmt, ...)
 {
-	char msg[512];
+	char msg[640];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	return vsnap__vmx_diag_add(&conf->diags, src_name(conf), line, key, "%s", msg);
+}
 
-	char head[300];
-	int hl = snprintf(head, sizeof(head), "%s:%u: ", src_name(conf), line);
-	if (hl < 0 || (size_t)hl >= sizeof(head))
-		hl = (int)strlen(head);
-	size_t add = (size_t)hl + strlen(msg) + 1;
-	char *w = realloc(conf->warnings, conf->warnings_len + add + 1);
-	if (!w)
-		return vsnap__error_oom();
-	conf->warnings = w;
-	if (conf->warnings_len)
-		w[conf->warnings_len++] = '\n';
-	memcpy(w + conf->warnings_len, head, (size_t)hl);
-	conf->warnings_len += (size_t)hl;
-	strcpy(w + conf->warnings_len, msg);
-	conf->warnings_len += strlen(msg);
-	return 0;
+const vsnap__vmx_entry *vsnap__vmx_conf_use(const vsnap__vmx_entry *e)
+{
+	if (e)
+		((vsnap__vmx_entry *)e)->used = 1;   /* entries live in the conf's own heap array */
+	return e;
+}
+
+const char *vsnap__vmx_printable(char *buf, size_t size, const char *s, size_t max)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < max && s[i] && w + 5 < size; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch < 0x20 || ch == 0x7f || ch >= 0x80)
+			w += (size_t)snprintf(buf + w, size - w, "\\x%02x", ch);
+		else
+			buf[w++] = (char)ch;
+	}
+	buf[w] = '\0';
+	return buf;
 }
 
 static int add_entry(vsnap__vmx_conf *conf, const char *key, size_t klen, const char *val,
@@ -87,6 +93,7 @@ static int add_entry(vsnap__vmx_conf *conf, const char *key, size_t klen, const 
 	e->lkey = strndup(key, klen);
 	e->value = strndup(val, vlen);
 	e->line = line;
+	e->used = e->kept = 0;
 	if (!e->key || !e->lkey || !e->value) {
 		free(e->key);
 		free(e->lkey);
@@ -119,14 +126,15 @@ static int parse_line(vsnap__vmx_conf *conf, const char *p, const char *end, uns
 	while (p < end && is_space(*p))
 		p++;
 	/* The text need not be NUL-terminated: quote at most the rest of this line (fuzz). */
-	if (klen == 0)
-		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
-			"%s:%u: expected a key at '%.*s'", src_name(conf), line,
-			end - key < 20 ? (int)(end - key) : 20, key);
-	if (p == end || *p != '=')
-		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
-			"%s:%u: key '%.*s': expected '=' after the key", src_name(conf), line,
-			(int)klen, key);
+	if (klen == 0 || p == end || *p != '=') {
+		/* Hand-edited junk: VMware itself skips such lines; skipping with a warning
+		 * converts the file and still says what was ignored (--strict refuses it). */
+		char shown[96];
+		size_t n = (size_t)(end - key);
+		return vsnap__vmx_conf_warn(conf, line, NULL,
+			"skipped a line that is not 'key = \"value\"': '%s'",
+			vsnap__vmx_printable(shown, sizeof(shown), key, n < 40 ? n : 40));
+	}
 	p++;
 	while (p < end && is_space(*p))
 		p++;
@@ -239,11 +247,48 @@ static int is_utf8_name(const char *enc)
 	return strcasecmp(enc, "UTF-8") == 0 || strcasecmp(enc, "UTF8") == 0;
 }
 
+/*
+ * VMware writes ICU converter names (windows-949-2000, ibm-943_P15A-2003, x-mac-roman...);
+ * glibc's iconv knows the same tables as CP949, IBM-943, MACINTOSH. Returns the iconv name
+ * in buf, or enc itself when no rule applies.
+ */
+static const char *iconv_name(const char *enc, char *buf, size_t size)
+{
+	static const char *const mac[][2] = {
+		{ "x-mac-roman", "MACINTOSH" }, { "macintosh", "MACINTOSH" },
+		{ "x-mac-centraleurroman", "MAC-CENTRALEUROPE" }, { "x-mac-cyrillic", "MAC-CYRILLIC" },
+		{ "x-mac-ukrainian", "MAC-UK" }, { "x-mac-greek", "CP10006" },
+		{ "x-mac-turkish", "CP10081" }, { "x-mac-icelandic", "MAC-IS" },
+	};
+	for (size_t i = 0; i < sizeof(mac) / sizeof(mac[0]); i++)
+		if (strcasecmp(enc, mac[i][0]) == 0)
+			return mac[i][1];
+	const char *digits = NULL, *prefix = NULL;
+	if (strncasecmp(enc, "windows-", 8) == 0) {
+		digits = enc + 8;
+		prefix = "CP";
+	} else if (strncasecmp(enc, "ibm-", 4) == 0) {
+		digits = enc + 4;
+		prefix = "IBM-";
+	}
+	if (!digits)
+		return enc;
+	size_t n = strspn(digits, "0123456789");
+	/* the tail is ICU's table revision ("-2000", "_P15A-2003"): the same code page */
+	if (n == 0 || n > 6 || (digits[n] && digits[n] != '-' && digits[n] != '_'))
+		return enc;
+	snprintf(buf, size, "%s%.*s", prefix, (int)n, digits);
+	return buf;
+}
+
 /* Converts text from `enc` to UTF-8 with iconv. */
 static int to_utf8(char **out, size_t *outlen, const char *text, size_t len, const char *enc,
 	const char *source)
 {
+	char alias[32];
 	iconv_t cd = iconv_open("UTF-8", enc);
+	if (cd == (iconv_t)-1 && strcmp(iconv_name(enc, alias, sizeof(alias)), enc))
+		cd = iconv_open("UTF-8", alias);
 	if (cd == (iconv_t)-1)
 		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
 			"%s: key '.encoding': unsupported encoding '%s'", source, enc);
@@ -310,8 +355,8 @@ static int dedupe(vsnap__vmx_conf *conf)
 		if (w > 0 && strcmp(conf->entries[w - 1].lkey, conf->entries[i].lkey) == 0) {
 			vsnap__vmx_entry *prev = &conf->entries[w - 1];
 			int rc = vsnap__vmx_conf_warn(conf, conf->entries[i].line,
-				"key '%s': duplicate of line %u, the last value wins",
-				conf->entries[i].key, prev->line);
+				conf->entries[i].key, "duplicate of line %u, the last value wins",
+				prev->line);
 			free(prev->key);
 			free(prev->lkey);
 			free(prev->value);
@@ -344,6 +389,11 @@ int vsnap__vmx_conf_parse(vsnap__vmx_conf **out, const char *text, size_t len,
 	if (!conf->source) {
 		free(conf);
 		return vsnap__error_oom();
+	}
+	/* Notepad saves a byte-order mark: it is no part of the first key. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
 	}
 	const char *nul = memchr(text, '\0', len);
 	if (nul) {
