@@ -287,8 +287,9 @@ static int to_utf8(char **out, size_t *outlen, const char *text, size_t len, con
 {
 	char alias[32];
 	iconv_t cd = iconv_open("UTF-8", enc);
-	if (cd == (iconv_t)-1 && strcmp(iconv_name(enc, alias, sizeof(alias)), enc))
-		cd = iconv_open("UTF-8", alias);
+	const char *icu = iconv_name(enc, alias, sizeof(alias));
+	if (cd == (iconv_t)-1 && strcmp(icu, enc))
+		cd = iconv_open("UTF-8", icu);
 	if (cd == (iconv_t)-1)
 		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
 			"%s: key '.encoding': unsupported encoding '%s'", source, enc);

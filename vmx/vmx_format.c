@@ -183,10 +183,11 @@ static int format_genid(vsnap__strbuf *b, const char *genid)
 	for (const char *p = genid; *p && n < 33; p++)
 		if (*p != '-')
 			hex[n++] = *p;
+	if (n == 32)
+		hex[32] = '\0';
 	if (n != 32 || hex[strspn(hex, "0123456789abcdefABCDEF")] != '\0')
 		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
 			"<genid>%s</genid>: not a UUID", genid);
-	hex[32] = '\0';
 	unsigned long long hi, lo;
 	char half[17];
 	memcpy(half, hex, 16);

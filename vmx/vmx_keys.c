@@ -22,7 +22,8 @@ static const char *const implied[][2] = {
 	{ "serial#.yieldonmsrread", "true" }, { "serial#.trynorxloss", "false" },
 	{ "serial#.pipe.endpoint", "client" }, { "sharedfolder#.readaccess", "true" },
 	{ "scsi#:#.autodetect", "true" }, { "ide#:#.autodetect", "true" },
-	{ "sata#:#.autodetect", "true" },
+	{ "sata#:#.autodetect", "true" }, { "guestos", "other" }, { "guestos", "other-64" },
+	{ "nvme#.present", "true" },
 };
 
 /* Case-insensitive match of a lower-case key against a pattern with '#' = digits. */
