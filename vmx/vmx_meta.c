@@ -135,10 +135,14 @@ int vsnap__vmx_meta_apply(char **text, const vsnap__vmx_meta *m, int explicit_hw
 		long k = sp ? find_key(m, p, (size_t)(sp - p)) : -1;
 		int hw = sp && (size_t)(sp - p) == 17 && strncasecmp(p, "virtualHW.version", 17) == 0;
 		if (k >= 0 && !(hw && explicit_hw)) {
-			if (!hw)   /* the hardware version was settled by the writer already */
+			if (!hw) {
 				vsnap__vmx_kv(&b, m->keys[k], m->values[k]);
-			else
-				vsnap__strbuf_appendf(&b, "%.*s", (int)len, p);
+			} else {   /* the writer settled the version: keep its value, the file's spelling */
+				const char *q = memchr(p, '"', len);
+				const char *e = q ? memchr(q + 1, '"', len - (size_t)(q + 1 - p)) : NULL;
+				vsnap__strbuf_appendf(&b, "%s = \"%.*s\"\n", m->keys[k],
+					q && e ? (int)(e - q - 1) : 0, q && e ? q + 1 : "");
+			}
 			done[k] = 1;
 		} else {
 			vsnap__strbuf_appendf(&b, "%.*s", (int)len, p);
