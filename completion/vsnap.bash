@@ -54,7 +54,17 @@ _vsnap()
 	help) words=$(vsnap help 2>/dev/null | awk '/^Commands:/{on=1; next} on && /^  [a-z]/{print $1}')
 	      COMPREPLY=($(compgen -W "$words" -- "$cur")) ;;
 	vmx2xml|xml2vmx|vmsd2xml|define|domxml-from-native|domxml-to-native)
-	      COMPREPLY=($(compgen -f -- "$cur")) ;;
+	      if [[ "$cur" == -* ]]; then
+		      case "$cmd" in
+		      vmx2xml) words="--datastore-dir --datacenter-path --missing-prefix --no-secrets --strict --keep --libvirt-compat" ;;
+		      xml2vmx) words="--hw-version --strict" ;;
+		      vmsd2xml) words="--tree --strict" ;;
+		      *) words="" ;;
+		      esac
+		      COMPREPLY=($(compgen -W "$words" -- "$cur"))
+	      else
+		      COMPREPLY=($(compgen -f -- "$cur"))
+	      fi ;;
 	*)
 		if ((pos == 0)); then
 			words=$(eval vsnap $uri list --all --name 2>/dev/null)
