@@ -39,6 +39,14 @@ int vsnap__vmx_conf_parse(vsnap__vmx_conf **out, const char *text, size_t len,
 	const char *source);
 void vsnap__vmx_conf_free(vsnap__vmx_conf *conf);
 
+/* vmx_encoding.c: the `.encoding` value found by a byte scan (NULL: none; caller frees),
+ * whether a name means UTF-8, and text converted from `enc` to UTF-8 (VMware's ICU names are
+ * mapped to iconv's; errors name the source and line). */
+char *vsnap__vmx_find_encoding(const char *text, size_t len);
+int vsnap__vmx_is_utf8_name(const char *enc);
+int vsnap__vmx_to_utf8(char **out, size_t *outlen, const char *text, size_t len, const char *enc,
+	const char *source);
+
 /* Case-insensitive lookup; NULL when absent. */
 const vsnap__vmx_entry *vsnap__vmx_conf_get(const vsnap__vmx_conf *conf, const char *key);
 /* printf-style key; NULL when absent. */
