@@ -47,7 +47,8 @@ typedef enum {
 /**
  * Converts .vmx text to libvirt domain XML. flags: VSNAP_VMX_XML_SECURE. Errors (VSNAP_EPARSE, VSNAP_EUNSUPPORTED,
  * VSNAP_ENOTFOUND for a missing disk file) name the .vmx line and key. *warnings (may be NULL)
- * receives a newline-separated list of warnings (duplicate keys...), or NULL; free it.
+ * receives the warnings (keys not carried, guesses, duplicate keys...) joined by newlines, or
+ * NULL; free it. vsnap_vmx_convert() gives them as a list with line and key.
  */
 VSNAP_EXTERN(int) vsnap_vmx_to_domain_xml(char **out, char **warnings, const char *vmx_text,
 	size_t len, const vsnap_vmx_options *opts, unsigned int flags);
