@@ -303,7 +303,9 @@ static int parse_chr(const vsnap__vmx_ctx *c, const char *kind, int i,
 			"kept in <metadata>");
 	}
 	if (!vsnap__vmx_get_str(c, kf, &file))
-		return vsnap__vmx_key_error(c, VSNAP_EPARSE, kf, "missing for a present port");
+		/* named by the line that makes the port present: the missing key has none */
+		return vsnap__vmx_key_error(c, VSNAP_EPARSE, kp, "the port has no %s (fileType "
+			"\"%s\")", kf, ftype);
 	vsnap_domain_chr_def *chr = vsnap__domain_chr_new();
 	if (!chr)
 		return vsnap__error_oom();
