@@ -122,7 +122,17 @@ _vsnap_complete()
 	help) words=$(vsnap help 2>/dev/null | awk '/^Commands:/{on=1; next} on && /^  [a-z]/{print $1}')
 	      COMPREPLY=($(compgen -W "$words" -- "$cur")) ;;
 	vmx2xml|xml2vmx|vmsd2xml|define|domxml-from-native|domxml-to-native)
-	      COMPREPLY=($(compgen -f -- "$cur")) ;;
+	      if [[ "$cur" == -* ]]; then
+		      case "$cmd" in
+		      vmx2xml) words="--datastore-dir --datacenter-path --missing-prefix --no-secrets --strict --keep --libvirt-compat" ;;
+		      xml2vmx) words="--hw-version --strict" ;;
+		      vmsd2xml) words="--tree --strict" ;;
+		      *) words="" ;;
+		      esac
+		      COMPREPLY=($(compgen -W "$words" -- "$cur"))
+	      else
+		      COMPREPLY=($(compgen -f -- "$cur"))
+	      fi ;;
 	batch|logout) ;;   # no arguments
 	*)
 		if ((pos == 0)) && [[ "$cur" == *:* ]]; then

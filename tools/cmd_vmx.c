@@ -1,24 +1,42 @@
 /* .vmx translator commands. SPDX-License-Identifier: GPL-2.0-or-later */
 #include "cli.h"
 
+#include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vsnap/vmx.h"
 
-static void print_warnings(char *w)
-{
-	if (w && *w)
-		fprintf(stderr, "warning: %s\n", w);
-	vsnap_string_free(w);
-}
-
-static int emit(int rc, char *out, const char *what)
+/* Output and warnings: warnings on stderr ("warning: <file>:<line>: key 'k': ..."), or one
+ * JSON object {"output": ..., "warnings": [{"line", "key", "message"}]} with --json. */
+static int emit(cli_ctx *ctx, int rc, vsnap_vmx_result *res, const char *what)
 {
 	if (rc < 0)
 		return cli_fail(what);
-	fputs(out, stdout);
-	vsnap_string_free(out);
+	size_t n = vsnap_vmx_result_warning_count(res);
+	if (ctx && ctx->json) {
+		fputs("{\"output\": ", stdout);
+		cli_json_string(stdout, vsnap_vmx_result_text(res));
+		fputs(", \"warnings\": [", stdout);
+		for (size_t i = 0; i < n; i++) {
+			const vsnap_vmx_warning *w = vsnap_vmx_result_warning(res, i);
+			printf("%s{\"line\": %u, \"key\": ", i ? ", " : "", w->line);
+			if (w->key)
+				cli_json_string(stdout, w->key);
+			else
+				fputs("null", stdout);
+			fputs(", \"message\": ", stdout);
+			cli_json_string(stdout, w->message);
+			fputs("}", stdout);
+		}
+		fputs("]}\n", stdout);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "warning: %s\n", vsnap_vmx_result_warning(res, i)->message);
+		fputs(vsnap_vmx_result_text(res), stdout);
+	}
+	vsnap_vmx_result_free(res);
 	return CLI_OK;
 }
 
@@ -60,62 +78,75 @@ static int native_file(const char **file, int argc, char **argv)
 	return 0;
 }
 
-/* vmx2xml FILE [--datastore-dir '[ds] dir'] [--datacenter-path P] [--missing-prefix P] */
-static int run_vmx2xml_common(const char *cmd, const char *file, const char *ds, const char *dc,
-	const char *missing, int secrets)
+typedef struct {
+	const char *ds, *dc, *missing;
+	unsigned int flags;
+} vmx2xml_args;
+
+/* vmx2xml FILE [--datastore-dir '[ds] dir'] [--datacenter-path P] [--missing-prefix P] ... */
+static int run_vmx2xml_common(cli_ctx *ctx, const char *cmd, const char *file,
+	const vmx2xml_args *a)
 {
-	char *text, *out = NULL, *warn = NULL;
+	char *text, dir[PATH_MAX], *copy = NULL;
 	size_t len;
 	vsnap_vmx_options o;
+	vsnap_vmx_result *res = NULL;
 
 	if (read_input(&text, &len, &o, file))
 		return CLI_ERROR;
-	o.datastore_dir = ds;
-	o.datacenter_path = dc;
+	o.datastore_dir = a->ds;
+	o.datacenter_path = a->dc;
 	/* with a datastore directory we follow libvirt's offline conventions (docs/vmx-compat.md) */
-	o.missing_prefix = missing ? missing : (ds ? "missing" : NULL);
-	/* The .vmx holds its secrets in clear already: show them unless asked not to. */
-	int rc = vsnap_vmx_to_domain_xml(&out, &warn, text, len, &o,
-		secrets ? VSNAP_VMX_XML_SECURE : 0);
+	o.missing_prefix = a->missing ? a->missing : (a->ds ? "missing" : NULL);
+	/* without one, file names are where VMware looks for them: beside the .vmx */
+	if (!a->ds && strcmp(file, "-") && (copy = strdup(file)) && realpath(dirname(copy), dir))
+		o.vmx_dir = dir;
+	int rc = vsnap_vmx_convert(&res, VSNAP_VMX_CONVERT_VMX_TO_XML, text, len, &o, a->flags);
 	free(text);
-	print_warnings(warn);
-	return emit(rc, out, cmd);
+	free(copy);
+	return emit(ctx, rc, res, cmd);
 }
 
 static int cmd_vmx2xml(cli_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
 	cli_opt opts[] = { { "datastore-dir", 1, NULL, 0 }, { "datacenter-path", 1, NULL, 0 },
-		{ "missing-prefix", 1, NULL, 0 }, { "no-secrets", 0, NULL, 0 } };
+		{ "missing-prefix", 1, NULL, 0 }, { "no-secrets", 0, NULL, 0 },
+		{ "strict", 0, NULL, 0 }, { "keep", 0, NULL, 0 }, { "libvirt-compat", 0, NULL, 0 } };
 	const char *file = NULL;
-	int rc = one_file(&file, argc, argv, opts, 4);
+	int rc = one_file(&file, argc, argv, opts, 7);
 
 	if (rc)
 		return rc;
-	return run_vmx2xml_common(argv[0], file, opts[0].value, opts[1].value, opts[2].value,
-		!opts[3].seen);
+	/* The .vmx holds its secrets in clear already: show them unless asked not to. */
+	vmx2xml_args a = { opts[0].value, opts[1].value, opts[2].value,
+		(opts[3].seen ? 0 : VSNAP_VMX_CONVERT_SECURE) |
+		(opts[4].seen ? VSNAP_VMX_CONVERT_STRICT : 0) |
+		(opts[5].seen ? VSNAP_VMX_CONVERT_KEEP : 0) |
+		(opts[6].seen ? VSNAP_VMX_CONVERT_LIBVIRT_COMPAT : 0) };
+	return run_vmx2xml_common(ctx, argv[0], file, &a);
 }
 
-static int run_xml2vmx(const char *cmd, const char *file, int hw)
+static int run_xml2vmx(cli_ctx *ctx, const char *cmd, const char *file, int hw, int strict)
 {
-	char *text, *out = NULL;
+	char *text;
 	size_t len;
 	vsnap_vmx_options o;
+	vsnap_vmx_result *res = NULL;
 
 	if (read_input(&text, &len, &o, file))
 		return CLI_ERROR;
 	o.hw_version = hw;
-	int rc = vsnap_domain_xml_to_vmx(&out, text, &o, 0);
+	int rc = vsnap_vmx_convert(&res, VSNAP_VMX_CONVERT_XML_TO_VMX, text, len, &o,
+		strict ? VSNAP_VMX_CONVERT_STRICT : 0);
 	free(text);
-	return emit(rc, out, cmd);
+	return emit(ctx, rc, res, cmd);
 }
 
 static int cmd_xml2vmx(cli_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	cli_opt opts[] = { { "hw-version", 1, NULL, 0 } };
+	cli_opt opts[] = { { "hw-version", 1, NULL, 0 }, { "strict", 0, NULL, 0 } };
 	const char *file = NULL;
-	int rc = one_file(&file, argc, argv, opts, 1);
+	int rc = one_file(&file, argc, argv, opts, 2);
 
 	if (rc)
 		return rc;
@@ -127,61 +158,67 @@ static int cmd_xml2vmx(cli_ctx *ctx, int argc, char **argv)
 			return cli_usage(argv[0], "--hw-version: expected a number from 4 to 100");
 		hw = (int)v;
 	}
-	return run_xml2vmx(argv[0], file, hw);
+	return run_xml2vmx(ctx, argv[0], file, hw, opts[1].seen);
 }
 
 /* virsh's names: domxml-from-native vmware-vmx FILE / domxml-to-native vmware-vmx FILE */
 static int cmd_from_native(cli_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
 	const char *file = NULL;
 	int rc = native_file(&file, argc, argv);
+	vmx2xml_args a = { NULL, NULL, NULL, VSNAP_VMX_CONVERT_SECURE };
 
-	return rc ? rc : run_vmx2xml_common(argv[0], file, NULL, NULL, NULL, 1);
+	return rc ? rc : run_vmx2xml_common(ctx, argv[0], file, &a);
 }
 
 static int cmd_to_native(cli_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
 	const char *file = NULL;
 	int rc = native_file(&file, argc, argv);
 
-	return rc ? rc : run_xml2vmx(argv[0], file, 0);
+	return rc ? rc : run_xml2vmx(ctx, argv[0], file, 0, 0);
 }
 
 static int cmd_vmsd2xml(cli_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	cli_opt opts[] = { { "tree", 0, NULL, 0 } };
+	cli_opt opts[] = { { "tree", 0, NULL, 0 }, { "strict", 0, NULL, 0 } };
 	const char *file = NULL;
-	char *text, *out = NULL;
+	char *text;
 	size_t len;
 	vsnap_vmx_options o;
-	int rc = one_file(&file, argc, argv, opts, 1);
+	vsnap_vmx_result *res = NULL;
+	int rc = one_file(&file, argc, argv, opts, 2);
 
 	if (rc)
 		return rc;
 	if (read_input(&text, &len, &o, file))
 		return CLI_ERROR;
-	rc = vsnap_vmsd_to_xml(&out, text, len, &o, opts[0].seen ? VSNAP_VMSD_TREE : 0);
+	rc = vsnap_vmx_convert(&res, VSNAP_VMX_CONVERT_VMSD_TO_XML, text, len, &o,
+		(opts[0].seen ? VSNAP_VMX_CONVERT_TREE : 0) |
+		(opts[1].seen ? VSNAP_VMX_CONVERT_STRICT : 0));
 	free(text);
-	return emit(rc, out, argv[0]);
+	return emit(ctx, rc, res, argv[0]);
 }
 
 const cli_command cli_vmx_commands[] = {
 	{ "vmx2xml", NULL, "FILE [--datastore-dir '[ds] dir'] [--datacenter-path P] "
-	  "[--missing-prefix P] [--no-secrets]",
+	  "[--missing-prefix P] [--no-secrets] [--strict] [--keep] [--libvirt-compat]",
 	  "Converts a .vmx file to libvirt domain XML. Bare file names are placed in the "
-	  "datastore directory; /vmfs/volumes/ds/x becomes '[ds] x'. The VNC password of the .vmx is shown unless --no-secrets.", cmd_vmx2xml },
-	{ "xml2vmx", NULL, "FILE [--hw-version N]",
-	  "Converts libvirt domain XML to a .vmx file (virtualHW.version N, 4 by default).",
+	  "datastore directory, else beside the .vmx; /vmfs/volumes/ds/x becomes '[ds] x'. "
+	  "Every key not carried into the XML and every guess is a warning on stderr (--strict: "
+	  "an error); --keep keeps those keys in <metadata> for xml2vmx; --libvirt-compat gives "
+	  "libvirt 10.7's output where vsnap differs. The VNC password of the .vmx is shown "
+	  "unless --no-secrets.", cmd_vmx2xml },
+	{ "xml2vmx", NULL, "FILE [--hw-version N] [--strict]",
+	  "Converts libvirt domain XML to a .vmx file (virtualHW.version N; by default the "
+	  "oldest that has every device, at least 4, or the one kept in <metadata>).",
 	  cmd_xml2vmx },
 	{ "domxml-from-native", NULL, "vmware-vmx FILE",
 	  "virsh's name for vmx2xml.", cmd_from_native },
 	{ "domxml-to-native", NULL, "vmware-vmx FILE",
 	  "virsh's name for xml2vmx.", cmd_to_native },
-	{ "vmsd2xml", NULL, "FILE [--tree]",
-	  "Converts a .vmsd snapshot list to <domainsnapshot> documents, or draws the tree like "
-	  "'virsh snapshot-list --tree'.", cmd_vmsd2xml },
+	{ "vmsd2xml", NULL, "FILE [--tree] [--strict]",
+	  "Converts a .vmsd snapshot list to one <snapshots> document of <domainsnapshot> "
+	  "elements, or draws the tree like 'virsh snapshot-list --tree'.", cmd_vmsd2xml },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

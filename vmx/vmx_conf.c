@@ -4,8 +4,6 @@
  */
 #include "vmx/vmx_conf.h"
 
-#include <errno.h>
-#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,34 +39,40 @@ void vsnap__vmx_conf_free(vsnap__vmx_conf *conf)
 	free(conf->entries);
 	free(conf->source);
 	free(conf->encoding);
-	free(conf->warnings);
+	vsnap__vmx_diags_clear(&conf->diags);
 	free(conf);
 }
 
-int vsnap__vmx_conf_warn(vsnap__vmx_conf *conf, unsigned int line, const char *fmt, ...)
+int vsnap__vmx_conf_warn(vsnap__vmx_conf *conf, unsigned int line, const char *key,
+	const char *fmt, ...)
 {
-	char msg[512];
+	char msg[640];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	return vsnap__vmx_diag_add(&conf->diags, src_name(conf), line, key, "%s", msg);
+}
 
-	char head[300];
-	int hl = snprintf(head, sizeof(head), "%s:%u: ", src_name(conf), line);
-	if (hl < 0 || (size_t)hl >= sizeof(head))
-		hl = (int)strlen(head);
-	size_t add = (size_t)hl + strlen(msg) + 1;
-	char *w = realloc(conf->warnings, conf->warnings_len + add + 1);
-	if (!w)
-		return vsnap__error_oom();
-	conf->warnings = w;
-	if (conf->warnings_len)
-		w[conf->warnings_len++] = '\n';
-	memcpy(w + conf->warnings_len, head, (size_t)hl);
-	conf->warnings_len += (size_t)hl;
-	strcpy(w + conf->warnings_len, msg);
-	conf->warnings_len += strlen(msg);
-	return 0;
+const vsnap__vmx_entry *vsnap__vmx_conf_use(const vsnap__vmx_entry *e)
+{
+	if (e)
+		((vsnap__vmx_entry *)e)->used = 1;   /* entries live in the conf's own heap array */
+	return e;
+}
+
+const char *vsnap__vmx_printable(char *buf, size_t size, const char *s, size_t max)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < max && s[i] && w + 5 < size; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch < 0x20 || ch == 0x7f || ch >= 0x80)
+			w += (size_t)snprintf(buf + w, size - w, "\\x%02x", ch);
+		else
+			buf[w++] = (char)ch;
+	}
+	buf[w] = '\0';
+	return buf;
 }
 
 static int add_entry(vsnap__vmx_conf *conf, const char *key, size_t klen, const char *val,
@@ -87,6 +91,7 @@ static int add_entry(vsnap__vmx_conf *conf, const char *key, size_t klen, const 
 	e->lkey = strndup(key, klen);
 	e->value = strndup(val, vlen);
 	e->line = line;
+	e->used = e->kept = 0;
 	if (!e->key || !e->lkey || !e->value) {
 		free(e->key);
 		free(e->lkey);
@@ -119,14 +124,15 @@ static int parse_line(vsnap__vmx_conf *conf, const char *p, const char *end, uns
 	while (p < end && is_space(*p))
 		p++;
 	/* The text need not be NUL-terminated: quote at most the rest of this line (fuzz). */
-	if (klen == 0)
-		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
-			"%s:%u: expected a key at '%.*s'", src_name(conf), line,
-			end - key < 20 ? (int)(end - key) : 20, key);
-	if (p == end || *p != '=')
-		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
-			"%s:%u: key '%.*s': expected '=' after the key", src_name(conf), line,
-			(int)klen, key);
+	if (klen == 0 || p == end || *p != '=') {
+		/* Hand-edited junk: VMware itself skips such lines; skipping with a warning
+		 * converts the file and still says what was ignored (--strict refuses it). */
+		char shown[96];
+		size_t n = (size_t)(end - key);
+		return vsnap__vmx_conf_warn(conf, line, NULL,
+			"skipped a line that is not 'key = \"value\"': '%s'",
+			vsnap__vmx_printable(shown, sizeof(shown), key, n < 40 ? n : 40));
+	}
 	p++;
 	while (p < end && is_space(*p))
 		p++;
@@ -201,95 +207,6 @@ static unsigned int utf8_bad_line(const char *s, size_t len)
 	return 0;
 }
 
-/* Finds `.encoding = "X"` without a full parse: the supported encodings keep ASCII bytes
- * below 0x40 (quotes, '=', '#', newlines) unambiguous, so a byte scan is safe. */
-static char *find_encoding(const char *text, size_t len)
-{
-	const char *p = text, *end = text + len;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		const char *q = p;
-		while (q < eol && is_space(*q))
-			q++;
-		if ((size_t)(eol - q) > 9 && strncasecmp(q, ".encoding", 9) == 0) {
-			q += 9;
-			while (q < eol && is_space(*q))
-				q++;
-			if (q < eol && *q == '=') {
-				q++;
-				while (q < eol && is_space(*q))
-					q++;
-				if (q < eol && *q == '"') {
-					const char *v = ++q;
-					while (q < eol && *q != '"')
-						q++;
-					return strndup(v, (size_t)(q - v));
-				}
-			}
-		}
-		p = eol + 1;
-	}
-	return NULL;
-}
-
-static int is_utf8_name(const char *enc)
-{
-	return strcasecmp(enc, "UTF-8") == 0 || strcasecmp(enc, "UTF8") == 0;
-}
-
-/* Converts text from `enc` to UTF-8 with iconv. */
-static int to_utf8(char **out, size_t *outlen, const char *text, size_t len, const char *enc,
-	const char *source)
-{
-	iconv_t cd = iconv_open("UTF-8", enc);
-	if (cd == (iconv_t)-1)
-		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
-			"%s: key '.encoding': unsupported encoding '%s'", source, enc);
-	size_t cap = len * 3 + 16;
-	char *buf = malloc(cap);
-	if (!buf) {
-		iconv_close(cd);
-		return vsnap__error_oom();
-	}
-	char *in = (char *)text, *o = buf;
-	size_t inleft = len, oleft = cap - 1;
-	int rc = 0;
-	while (inleft > 0) {
-		if (iconv(cd, &in, &inleft, &o, &oleft) == (size_t)-1) {
-			if (errno == E2BIG) {
-				size_t used = (size_t)(o - buf);
-				cap *= 2;
-				char *nb = realloc(buf, cap);
-				if (!nb) {
-					rc = vsnap__error_oom();
-					break;
-				}
-				buf = nb;
-				o = buf + used;
-				oleft = cap - used - 1;
-				continue;
-			}
-			unsigned int line = 1;
-			for (const char *q = text; q < in; q++)
-				line += *q == '\n';
-			rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
-				"%s:%u: invalid %s byte sequence", source, line, enc);
-			break;
-		}
-	}
-	iconv_close(cd);
-	if (rc < 0) {
-		free(buf);
-		return rc;
-	}
-	*o = '\0';
-	*out = buf;
-	*outlen = (size_t)(o - buf);
-	return 0;
-}
-
 static int cmp_entry(const void *a, const void *b)
 {
 	const vsnap__vmx_entry *x = a, *y = b;
@@ -310,8 +227,8 @@ static int dedupe(vsnap__vmx_conf *conf)
 		if (w > 0 && strcmp(conf->entries[w - 1].lkey, conf->entries[i].lkey) == 0) {
 			vsnap__vmx_entry *prev = &conf->entries[w - 1];
 			int rc = vsnap__vmx_conf_warn(conf, conf->entries[i].line,
-				"key '%s': duplicate of line %u, the last value wins",
-				conf->entries[i].key, prev->line);
+				conf->entries[i].key, "duplicate of line %u, the last value wins",
+				prev->line);
 			free(prev->key);
 			free(prev->lkey);
 			free(prev->value);
@@ -345,6 +262,11 @@ int vsnap__vmx_conf_parse(vsnap__vmx_conf **out, const char *text, size_t len,
 		free(conf);
 		return vsnap__error_oom();
 	}
+	/* Notepad saves a byte-order mark: it is no part of the first key. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
 	const char *nul = memchr(text, '\0', len);
 	if (nul) {
 		unsigned int line = 1;
@@ -355,9 +277,9 @@ int vsnap__vmx_conf_parse(vsnap__vmx_conf **out, const char *text, size_t len,
 			"%s:%u: NUL byte in the file (not a text .vmx?)", source ? source : "<input>", line);
 	}
 	char *converted = NULL;
-	conf->encoding = find_encoding(text, len);
-	if (conf->encoding && !is_utf8_name(conf->encoding)) {
-		int rc = to_utf8(&converted, &len, text, len, conf->encoding, conf->source);
+	conf->encoding = vsnap__vmx_find_encoding(text, len);
+	if (conf->encoding && !vsnap__vmx_is_utf8_name(conf->encoding)) {
+		int rc = vsnap__vmx_to_utf8(&converted, &len, text, len, conf->encoding, conf->source);
 		if (rc < 0) {
 			vsnap__vmx_conf_free(conf);
 			return rc;

@@ -64,7 +64,9 @@ static int format_identity(vsnap__strbuf *b, const vsnap_domain_def *def)
 				"<smbios mode='%s'>: only 'host' and 'emulate' exist in .vmx",
 				def->os_smbios_mode);
 	}
-	if (def->uuid) {
+	/* all zeros is "no UUID" (libvirt's reader gives it when uuid.bios is absent): VMware
+	 * then makes one up, as it should, instead of keeping a shared zero UUID */
+	if (def->uuid && strspn(def->uuid, "0-") != strlen(def->uuid)) {
 		char hex[33];
 		int n = 0;
 		for (const char *p = def->uuid; *p && n < 33; p++)
@@ -173,26 +175,127 @@ static int format_graphics(vsnap__strbuf *b, const vsnap_domain_def *def)
 	return 0;
 }
 
-int vsnap__vmx_format_def(char **out, const vsnap_domain_def *def, const vsnap_vmx_options *opts)
+/* vm.genid / vm.genidX: the two signed 64-bit halves of <genid> (vmx_parse.c). */
+static int format_genid(vsnap__strbuf *b, const char *genid)
+{
+	char hex[33];
+	int n = 0;
+	for (const char *p = genid; *p && n < 33; p++)
+		if (*p != '-')
+			hex[n++] = *p;
+	if (n == 32)
+		hex[32] = '\0';
+	if (n != 32 || hex[strspn(hex, "0123456789abcdefABCDEF")] != '\0')
+		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
+			"<genid>%s</genid>: not a UUID", genid);
+	unsigned long long hi, lo;
+	char half[17];
+	memcpy(half, hex, 16);
+	half[16] = '\0';
+	hi = strtoull(half, NULL, 16);
+	lo = strtoull(hex + 16, NULL, 16);
+	vsnap__vmx_kvf(b, "vm.genid", "%lld", (long long)hi);
+	vsnap__vmx_kvf(b, "vm.genidX", "%lld", (long long)lo);
+	return 0;
+}
+
+static int has_tpm(const vsnap_domain_def *def)
+{
+	for (size_t i = 0; i < def->extra.nitems; i++)
+		if (!def->extra.items[i].name && strcmp(def->extra.items[i].path, "devices") == 0 &&
+		    strncmp(def->extra.items[i].value, "<tpm", 4) == 0)
+			return 1;
+	return 0;
+}
+
+/* The oldest virtual hardware that has every device of def. */
+static int required_hw(const vsnap_domain_def *def, const vsnap__vmx_meta *meta,
+	const char **why)
+{
+	int hw = 4;
+	*why = NULL;
+	for (size_t i = 0; i < def->ndisks; i++) {
+		const char *slot = vsnap__vmx_meta_slot(meta, def->disks[i]->target_dev);
+		if (slot && strncmp(slot, "nvme", 4) == 0 && hw < 13) {
+			hw = 13;
+			*why = "an NVMe disk";
+		} else if (!slot && def->disks[i]->target_bus &&
+			   strcmp(def->disks[i]->target_bus, "sata") == 0 && hw < 10) {
+			hw = 10;
+			*why = "a SATA disk";
+		}
+	}
+	if (has_tpm(def) && hw < 14) {
+		hw = 14;
+		*why = "a TPM";
+	}
+	return hw;
+}
+
+static int pick_hw(int *hw, const vsnap_domain_def *def, const vsnap__vmx_meta *meta,
+	const vsnap_vmx_options *opts)
+{
+	const char *why;
+	int need = required_hw(def, meta, &why);
+	*hw = opts->hw_version;
+	if (*hw) {
+		if (*hw < 4)
+			return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_VMX,
+				"virtualHW.version %d is not supported (4 or later)", *hw);
+		if (*hw < need)
+			return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
+				"virtualHW.version %d cannot hold %s (needs %d or later)", *hw, why, need);
+		return 0;
+	}
+	*hw = need;
+	for (size_t i = 0; i < meta->nkeys; i++)   /* the original file's version, if kept */
+		if (strcasecmp(meta->keys[i], "virtualHW.version") == 0) {
+			long v = strtol(meta->values[i], NULL, 10);
+			if (v > *hw && v <= 100)
+				*hw = (int)v;
+		}
+	return 0;
+}
+
+int vsnap__vmx_format_def(char **out, const vsnap_domain_def *def, const vsnap_vmx_options *opts,
+	vsnap__vmx_diags *diags)
 {
 	*out = NULL;
-	int hw = opts->hw_version ? opts->hw_version : 4;
-	if (hw < 4)
-		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_VMX,
-			"virtualHW.version %d is not supported (4 or later)", hw);
-	if (def->virt_type && strcmp(def->virt_type, "vmware"))
+	(void)diags;
+	vsnap__vmx_meta meta;
+	int hw, rc = vsnap__vmx_meta_read(&meta, def);
+	if (rc < 0)
+		return rc;
+	if ((rc = pick_hw(&hw, def, &meta, opts)) < 0) {
+		vsnap__vmx_meta_clear(&meta);
+		return rc;
+	}
+	if (def->virt_type && strcmp(def->virt_type, "vmware")) {
+		vsnap__vmx_meta_clear(&meta);
 		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
 			"<domain type='%s'>: expected 'vmware'", def->virt_type);
+	}
 	vsnap__strbuf b = VSNAP__STRBUF_INIT;
 	vsnap__vmx_kv(&b, ".encoding", "UTF-8");
 	vsnap__vmx_kv(&b, "config.version", "8");
 	vsnap__vmx_kvf(&b, "virtualHW.version", "%d", hw);
-	int rc;
-	if ((rc = format_identity(&b, def)) < 0 || (rc = format_resources(&b, def)) < 0 ||
-	    (rc = format_graphics(&b, def)) < 0 || (rc = vsnap__vmx_format_disks(&b, def)) < 0 ||
+	if ((rc = format_identity(&b, def)) < 0 ||
+	    (def->genid && (rc = format_genid(&b, def->genid)) < 0) ||
+	    (rc = format_resources(&b, def)) < 0 ||
+	    (rc = format_graphics(&b, def)) < 0 ||
+	    (rc = vsnap__vmx_format_disks(&b, def, &meta)) < 0 ||
 	    (rc = vsnap__vmx_format_devices(&b, def, hw)) < 0) {
 		vsnap__strbuf_clear(&b);
+		vsnap__vmx_meta_clear(&meta);
 		return rc;
 	}
-	return vsnap__strbuf_detach(out, &b);
+	if (has_tpm(def))
+		vsnap__vmx_kv(&b, "vtpm.present", "TRUE");
+	rc = vsnap__strbuf_detach(out, &b);
+	if (rc == 0 && (rc = vsnap__vmx_meta_apply(out, &meta, opts->hw_version != 0)) < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	vsnap__vmx_meta_clear(&meta);
+	return rc;
 }

@@ -112,6 +112,9 @@ static int format_nets(vsnap__strbuf *b, const vsnap_domain_def *def)
 				KV(b, "ethernet%zu.vnet", n->target_dev, i);
 		} else if (strcmp(type, "user") == 0) {
 			KV(b, "ethernet%zu.connectionType", "nat", i);
+		} else if (strcmp(type, "network") == 0 && n->src_network &&
+			   strcmp(n->src_network, "hostonly") == 0) {
+			KV(b, "ethernet%zu.connectionType", "hostonly", i);
 		} else if (strcmp(type, "vds") == 0) {
 			char hex[33];
 			int h = 0;
@@ -136,9 +139,12 @@ static int format_nets(vsnap__strbuf *b, const vsnap_domain_def *def)
 			if (n->src_connectionid)
 				KV(b, "ethernet%zu.dvs.connectionId", n->src_connectionid, i);
 		} else if (strcmp(type, "null") != 0) {
-			return net_error(i, "type not supported (bridge, user, vds, null)");
+			return net_error(i, "type not supported (bridge, user, network 'hostonly', "
+				"vds, null)");
 		}
-		if (n->mac)
+		if (n->mac_generated)   /* no <mac> in the XML: VMware chooses it at power-on */
+			KV(b, "ethernet%zu.addressType", "generated", i);
+		else if (n->mac)
 			format_mac(b, i, n);
 	}
 	return 0;

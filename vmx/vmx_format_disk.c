@@ -11,13 +11,14 @@
 
 #include "core/error.h"
 
-enum { NSCSI = 4, NSCSIU = 16, NIDE = 2, NSATA = 4, NSATAU = 30 };
+enum { NSCSI = 4, NSCSIU = 16, NIDE = 2, NSATA = 4, NSATAU = 30, NNVME = 4, NNVMEU = 15 };
 
 typedef struct {
 	const vsnap_domain_disk_def *scsi[NSCSI][NSCSIU];
 	const vsnap_domain_disk_def *ide[NIDE][2];
 	const vsnap_domain_disk_def *sata[NSATA][NSATAU];
 	const vsnap_domain_disk_def *fd[2];
+	const vsnap_domain_disk_def *nvme[NNVME][NNVMEU];
 } slots;
 
 static int slot_error(const vsnap_domain_disk_def *d, const char *why)
@@ -26,9 +27,21 @@ static int slot_error(const vsnap_domain_disk_def *d, const char *why)
 		d->target_dev ? d->target_dev : "?", why);
 }
 
-static int place(slots *s, const vsnap_domain_disk_def *d)
+static int place(slots *s, const vsnap_domain_disk_def *d, const vsnap__vmx_meta *meta)
 {
 	const char *bus = d->target_bus;
+	const char *true_slot = vsnap__vmx_meta_slot(meta, d->target_dev);
+	int c0, u0;
+	char tail;
+	if (true_slot && sscanf(true_slot, "nvme%d:%d%c", &c0, &u0, &tail) == 2) {
+		/* shown on a stand-in bus: <metadata> has the NVMe slot (vmx_parse_disk.c) */
+		if (c0 < 0 || c0 >= NNVME || u0 < 0 || u0 >= NNVMEU)
+			return slot_error(d, "NVMe slot out of range (nvme0-3, units 0-14)");
+		if (s->nvme[c0][u0])
+			return slot_error(d, "two disks in the same slot");
+		s->nvme[c0][u0] = d;
+		return 0;
+	}
 	const char *t = d->target_dev ? d->target_dev : "";
 	if (!bus)
 		bus = strncmp(t, "sd", 2) == 0 ? "scsi" : strncmp(t, "hd", 2) == 0 ? "ide" :
@@ -211,7 +224,8 @@ static int format_floppy(vsnap__strbuf *b, int unit, const vsnap_domain_disk_def
 	return 0;
 }
 
-int vsnap__vmx_format_disks(vsnap__strbuf *b, const vsnap_domain_def *def)
+int vsnap__vmx_format_disks(vsnap__strbuf *b, const vsnap_domain_def *def,
+	const vsnap__vmx_meta *meta)
 {
 	slots *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -220,7 +234,7 @@ int vsnap__vmx_format_disks(vsnap__strbuf *b, const vsnap_domain_def *def)
 	const char *model[NSCSI] = { NULL };
 	int present[NSCSI] = { 0 }, sata_present[NSATA] = { 0 };
 	for (size_t i = 0; i < def->ndisks && rc == 0; i++)
-		rc = place(s, def->disks[i]);
+		rc = place(s, def->disks[i], meta);
 	for (size_t i = 0; i < def->ncontrollers && rc == 0; i++) {
 		const vsnap_domain_controller_def *c = def->controllers[i];
 		if (!c->type || c->index < 0)
@@ -305,6 +319,20 @@ int vsnap__vmx_format_disks(vsnap__strbuf *b, const vsnap_domain_def *def)
 			if (s->sata[c][u]) {
 				snprintf(pfx, sizeof(pfx), "sata%d:%d", c, u);
 				rc = format_disk(b, pfx, s->sata[c][u], "sata");
+			}
+	}
+	for (int c = 0; c < NNVME && rc == 0; c++) {
+		int any = 0;
+		for (int u = 0; u < NNVMEU; u++)
+			any |= s->nvme[c][u] != NULL;
+		if (!any)
+			continue;
+		snprintf(k, sizeof(k), "nvme%d.present", c);
+		vsnap__vmx_kv(b, k, "TRUE");
+		for (int u = 0; u < NNVMEU && rc == 0; u++)
+			if (s->nvme[c][u]) {
+				snprintf(pfx, sizeof(pfx), "nvme%d:%d", c, u);
+				rc = format_disk(b, pfx, s->nvme[c][u], "nvme");
 			}
 	}
 	for (int u = 0; u < 2 && rc == 0; u++)

@@ -127,7 +127,8 @@ static int parse_cpu(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 				"%lld cores per socket do not divide %lld virtual CPUs", cores, n);
 		def->cpu_sockets = (unsigned int)(n / cores);
 		def->cpu_dies = 1;
-		def->cpu_clusters = 1;
+		/* unsaid: libvirt 9.0's schema has no clusters= */
+		def->cpu_clusters = (c->flags & VSNAP_VMX_CONVERT_LIBVIRT_COMPAT) ? 1 : 0;
 		def->cpu_cores = (unsigned int)cores;
 		def->cpu_threads = 1;
 	}
@@ -180,8 +181,13 @@ static int parse_versions(const vsnap__vmx_ctx *c)
 	if (v != 8)
 		return vsnap__vmx_key_error(c, VSNAP_EUNSUPPORTED, "config.version",
 			"expected 8, found %lld", v);
+	const vsnap__vmx_entry *hw = vsnap__vmx_conf_get(c->conf, "virtualHW.version");
+	/* read, but not carried: the XML has no hardware version (kept with --keep) */
+	int was_used = hw && hw->used;
 	if ((rc = vsnap__vmx_get_ll(c, "virtualHW.version", &v, 0)) < 0)
 		return rc;
+	if (hw && !was_used)
+		((vsnap__vmx_entry *)hw)->used = 0;
 	if (rc == 0)
 		return vsnap__vmx_key_error(c, VSNAP_EPARSE, "virtualHW.version",
 			"missing essential key");
@@ -227,7 +233,8 @@ static int parse_os(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 	if ((rc = vsnap__str_dup(&def->os_type, "hvm")) < 0)
 		return rc;
 	const char *arch = "i686";
-	if (vsnap__vmx_get_str(c, "guestOS", &v)) {
+	/* only its -64 suffix is carried (the arch): the guest OS name goes as a kept key */
+	if (vsnap__vmx_peek_str(c, "guestOS", &v)) {
 		size_t l = strlen(v);
 		if (l >= 3 && strcasecmp(v + l - 3, "-64") == 0)
 			arch = "x86_64";
@@ -252,21 +259,65 @@ static int parse_os(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 	return 0;
 }
 
-int vsnap__vmx_parse_def(vsnap_domain_def **out, char **warnings, const char *text, size_t len,
-	const vsnap_vmx_options *opts)
+/* A virtual TPM 2.0 (Workstation 14+/ESXi 6.7+, needed by Windows 11): libvirt's emulated
+ * TPM 2.0 is the same device to the guest. */
+static int parse_tpm(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
+{
+	int present, rc = vsnap__vmx_get_bool(c, "vtpm.present", &present, 0);
+	if (rc <= 0 || !present)
+		return rc;
+	return vsnap__domain_extra_add(&def->extra, "devices", NULL,
+		"<tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm>");
+}
+
+/* What the file is when it is no .vmx, to say so instead of "missing config.version". */
+static const char *other_kind(const vsnap__vmx_conf *conf, const char *text, size_t len)
+{
+	if (vsnap__vmx_conf_get(conf, "config.version"))
+		return NULL;
+	if (vsnap__vmx_conf_get(conf, "snapshot.lastUID") ||
+	    vsnap__vmx_conf_get(conf, "snapshot.numSnapshots"))
+		return "a .vmsd snapshot list (use vmsd2xml)";
+	if (memmem(text, len, "Disk DescriptorFile", 19) || vsnap__vmx_conf_get(conf, "createType"))
+		return "a .vmdk disk descriptor, not a .vmx";
+	if (memmem(text, len, "<Foundry", 8))
+		return "a .vmxf team/extended configuration file (XML), not a .vmx";
+	if (len >= 5 && memcmp(text, "<?xml", 5) == 0)
+		return "an XML document, not a .vmx (xml2vmx converts domain XML)";
+	return NULL;
+}
+
+int vsnap__vmx_parse_def(vsnap_domain_def **out, vsnap__vmx_diags *diags, const char *text,
+	size_t len, const vsnap_vmx_options *opts, unsigned int flags)
 {
 	*out = NULL;
-	if (warnings)
-		*warnings = NULL;
-	vsnap__vmx_ctx c = { NULL, opts };
+	vsnap__strbuf meta = VSNAP__STRBUF_INIT;
+	vsnap__vmx_ctx c = { NULL, opts, flags, &meta };
 	int rc = vsnap__vmx_conf_parse(&c.conf, text, len, opts->source_name);
-	if (rc < 0)
+	if (rc < 0) {
+		/* a .vmxf or other XML is no line format at all */
+		const char *what = len >= 5 && memcmp(text, "<?xml", 5) == 0 ?
+			(memmem(text, len, "<Foundry", 8) ? "a .vmxf extended configuration file" :
+			 "an XML document (xml2vmx converts domain XML)") : NULL;
+		if (what)
+			rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
+				"%s: this is %s, not a .vmx", opts->source_name ? opts->source_name :
+				"<input>", what);
 		return rc;
+	}
+	const char *kind = other_kind(c.conf, text, len);
+	if (kind) {
+		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX, "%s: this is %s",
+			c.conf->source, kind);
+		vsnap__vmx_conf_free(c.conf);
+		return rc;
+	}
 	vsnap_domain_def *def = vsnap__domain_def_new();
 	if (!def) {
 		vsnap__vmx_conf_free(c.conf);
 		return vsnap__error_oom();
 	}
+	vsnap__strbuf_append(&meta, "");
 	if ((rc = parse_versions(&c)) < 0 ||
 	    (rc = vsnap__str_dup(&def->virt_type, "vmware")) < 0 ||
 	    (rc = parse_text(&c, def)) < 0 ||
@@ -277,16 +328,17 @@ int vsnap__vmx_parse_def(vsnap_domain_def **out, char **warnings, const char *te
 	    (rc = vsnap__str_dup(&def->vcpu_placement, "static")) < 0 ||
 	    (rc = vsnap__vmx_parse_disks(&c, def)) < 0 ||
 	    (rc = vsnap__vmx_parse_devices(&c, def)) < 0 ||
-	    (rc = vsnap__str_dup(&def->vmware_datacenterpath, opts->datacenter_path)) < 0) {
+	    (rc = parse_tpm(&c, def)) < 0 ||
+	    (rc = vsnap__str_dup(&def->vmware_datacenterpath, opts->datacenter_path)) < 0 ||
+	    (rc = vsnap__vmx_finish_keys(&c, def)) < 0 ||
+	    (rc = vsnap__vmx_diags_move(diags, &c.conf->diags)) < 0) {
 		vsnap__domain_def_free(def);
 		vsnap__vmx_conf_free(c.conf);
+		vsnap__strbuf_clear(&meta);
 		return rc;
 	}
-	if (warnings && c.conf->warnings) {
-		*warnings = c.conf->warnings;
-		c.conf->warnings = NULL;
-	}
 	vsnap__vmx_conf_free(c.conf);
+	vsnap__strbuf_clear(&meta);
 	*out = def;
 	return 0;
 }

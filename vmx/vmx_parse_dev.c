@@ -108,19 +108,28 @@ static int parse_net_mac(const vsnap__vmx_ctx *c, vsnap_domain_net_def *net, int
 	int check, rc;
 	KEY(k, "ethernet%d.addressType", i);
 	vsnap__vmx_get_str(c, k, &at);
+	const char *mac_type;
 	if (strcasecmp(at, "static") == 0) {
 		KEY(k, "ethernet%d.address", i);
-		rc = vsnap__str_dup(&net->mac_type, "static");
+		mac_type = "static";
 	} else if (strcasecmp(at, "generated") == 0 || strcasecmp(at, "vpx") == 0) {
 		KEY(k, "ethernet%d.generatedAddress", i);
-		rc = vsnap__str_dup(&net->mac_type, "generated");
+		mac_type = "generated";
 	} else {
 		return vsnap__vmx_key_error(c, VSNAP_EUNSUPPORTED, k,
 			"expected generated, static or vpx, found \"%s\"", at);
 	}
-	if (rc < 0)
-		return rc;
-	if (vsnap__vmx_get_str(c, k, &mac)) {
+	if (!vsnap__vmx_get_str(c, k, &mac)) {
+		/* a copied VM before its first power-on: VMware makes the address up then; a
+		 * <mac> without an address would not validate */
+		char ka[64];
+		KEY(ka, "ethernet%d.addressType", i);
+		if ((rc = vsnap__vmx_warn(c, ka, "no %s: the interface has no <mac> (the "
+			"hypervisor chooses one)", strchr(k, '.') + 1)) < 0)
+			return rc;
+	} else {
+		if ((rc = vsnap__str_dup(&net->mac_type, mac_type)) < 0)
+			return rc;
 		unsigned int b[6];
 		char tail;
 		/* %x alone would take a sign or blanks ("-6" -> fffffffa; fuzz): hex digits only. */
@@ -178,6 +187,14 @@ static int parse_net_backing(const vsnap__vmx_ctx *c, vsnap_domain_net_def *net,
 	vsnap__vmx_get_str(c, k, &name);
 	KEY(k, "ethernet%d.connectionType", i);
 	vsnap__vmx_get_str(c, k, &ct);
+	if (ct && strcasecmp(ct, "bridged") == 0 && !name) {
+		/* Workstation/Fusion: bridged without a name is the default bridge, vmnet0 */
+		KEY(k, "ethernet%d.connectionType", i);
+		if ((rc = vsnap__vmx_warn(c, k, "bridged without networkName: taken as "
+			"Workstation's default bridge 'vmnet0'")) < 0)
+			return rc;
+		name = "vmnet0";
+	}
 	if (!ct || strcasecmp(ct, "bridged") == 0 || strcasecmp(ct, "custom") == 0) {
 		if (!name)   /* no port group: a card without a backing */
 			return vsnap__str_dup(&net->type, "null");
@@ -195,8 +212,14 @@ static int parse_net_backing(const vsnap__vmx_ctx *c, vsnap_domain_net_def *net,
 	}
 	if (strcasecmp(ct, "nat") == 0)
 		return vsnap__str_dup(&net->type, "user");
+	if (strcasecmp(ct, "hostonly") == 0) {
+		/* Workstation's private host network (vmnet1): a libvirt network of that name */
+		if ((rc = vsnap__str_dup(&net->type, "network")) < 0)
+			return rc;
+		return vsnap__str_dup(&net->src_network, "hostonly");
+	}
 	return vsnap__vmx_key_error(c, VSNAP_EUNSUPPORTED, k,
-		"connection type \"%s\" is not supported (bridged, custom or nat)", ct);
+		"connection type \"%s\" is not supported (bridged, custom, nat or hostonly)", ct);
 }
 
 static int parse_nets(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
@@ -270,8 +293,19 @@ static int parse_chr(const vsnap__vmx_ctx *c, const char *kind, int i,
 	KEY(kf, "%s%d.fileName", kind, i);
 	if (!vsnap__vmx_get_str(c, kt, &ftype))
 		ftype = "device";   /* VMware's default backing is a host device */
+	if (strcmp(kind, "serial") == 0 && strcasecmp(ftype, "thinprint") == 0) {
+		/* Workstation's ThinPrint virtual printer: no libvirt device; the port's keys
+		 * travel in <metadata> so xml2vmx gives the printer back */
+		char prefix[32];
+		KEY(prefix, "%s%d.", kind, i);
+		vsnap__vmx_keep_prefix(c, prefix);
+		return vsnap__vmx_warn(c, kt, "a ThinPrint virtual printer: no libvirt device; "
+			"kept in <metadata>");
+	}
 	if (!vsnap__vmx_get_str(c, kf, &file))
-		return vsnap__vmx_key_error(c, VSNAP_EPARSE, kf, "missing for a present port");
+		/* named by the line that makes the port present: the missing key has none */
+		return vsnap__vmx_key_error(c, VSNAP_EPARSE, kp, "the port has no %s (fileType "
+			"\"%s\")", kf, ftype);
 	vsnap_domain_chr_def *chr = vsnap__domain_chr_new();
 	if (!chr)
 		return vsnap__error_oom();

@@ -37,8 +37,11 @@ static int set_target(vsnap_domain_disk_def *d, int bus, int ctrl, int unit)
 		rc = vsnap__vmx_disk_name(&d->target_dev, "sd", ctrl * 30 + unit);
 		break;
 	case BUS_NVME:
-		rc = asprintf(&d->target_dev, "nvme%dn%d", ctrl, unit + 1) < 0 ? vsnap__error_oom() : 0;
-		break;
+		/* libvirt 9.0 has no NVMe disk bus: shown as a SATA disk without an address, its
+		 * name given once every other disk has its own (name_disks) */
+		if ((rc = vsnap__str_dup(&d->target_bus, "sata")) < 0)
+			return rc;
+		return 0;
 	default:
 		rc = vsnap__vmx_disk_name(&d->target_dev, "fd", unit);
 		break;
@@ -83,10 +86,26 @@ static int parse_slot(const vsnap__vmx_ctx *c, vsnap_domain_disk_def **out, int 
 		return 0;
 	if ((rc = vsnap__vmx_get_bool(c, k_client, &client, 0)) < 0)
 		return rc;
-	if (client)   /* the drive of the vSphere client's machine: nothing on the host side */
+	if (client) {   /* the drive of the vSphere client's machine: nothing on the host side */
+		char dot[40];
+		snprintf(dot, sizeof(dot), "%s.", prefix);
+		vsnap__vmx_unuse_prefix(c, dot);
 		return 0;
+	}
 	const char *type = NULL, *file = NULL, *mode = NULL, *ftype = NULL;
-	vsnap__vmx_get_str(c, k_type, &type);
+	vsnap__vmx_peek_str(c, k_type, &type);
+	int raw = type && strcasecmp(type, "rawDisk") == 0;
+	if (raw) {
+		/* a physical disk mapped through a .vmdk descriptor (Workstation): the XML shows
+		 * the descriptor as the disk; the kind travels in <metadata> */
+		vsnap__vmx_keep(c, k_type);
+		int rc2 = vsnap__vmx_warn(c, k_type, "a raw (physical) disk: shown as the disk of its "
+			"descriptor file; the device type is kept in <metadata>");
+		if (rc2 < 0)
+			return rc2;
+	} else {
+		vsnap__vmx_get_str(c, k_type, &type);
+	}
 	vsnap__vmx_get_str(c, k_file, &file);
 	vsnap__vmx_get_str(c, k_mode, &mode);
 	vsnap__vmx_get_str(c, k_ftype, &ftype);
@@ -116,7 +135,7 @@ static int parse_slot(const vsnap__vmx_ctx *c, vsnap_domain_disk_def **out, int 
 		return 0;
 	}
 
-	int is_disk_type = type && (strcasecmp(type, "scsi-hardDisk") == 0 ||
+	int is_disk_type = type && (raw || strcasecmp(type, "scsi-hardDisk") == 0 ||
 		strcasecmp(type, "ata-hardDisk") == 0 || strcasecmp(type, "sata-hardDisk") == 0 ||
 		strcasecmp(type, "nvme-hardDisk") == 0 || strcasecmp(type, "disk") == 0);
 	if ((file && has_suffix(file, ".vmdk") && (!type || is_disk_type)) || is_disk_type) {
@@ -248,7 +267,103 @@ static int add_controllers(const vsnap__vmx_ctx *c, vsnap_domain_def *def, int b
 	return 0;
 }
 
+static int parse_all_slots(const vsnap__vmx_ctx *c, vsnap_domain_def *def, char ***slots,
+	size_t *nslots);
+
+/* Is `name` the target of one of the first n disks? */
+static int name_taken(const vsnap_domain_def *def, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (def->disks[i]->target_dev && strcmp(def->disks[i]->target_dev, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Target names must be unique across the domain (libvirt's parser refuses a second "sda"),
+ * but libvirt's scheme gives scsi0:0 and sata0:0 the same one. Disks keep that name in scan
+ * order while it is free; a later one, and every NVMe disk, takes the first free name of its
+ * prefix, with a warning (xml2vmx places disks by <address> or <metadata>, not by name).
+ */
+static int name_disks(const vsnap__vmx_ctx *c, vsnap_domain_def *def, size_t first,
+	char *const *slots)
+{
+	int rc;
+	for (size_t i = first; i < def->ndisks; i++) {
+		vsnap_domain_disk_def *d = def->disks[i];
+		const char *slot = slots[i - first];
+		if (d->target_dev && (!name_taken(def, i, d->target_dev) ||
+				      (c->flags & VSNAP_VMX_CONVERT_LIBVIRT_COMPAT)))
+			continue;
+		const char *prefix = d->target_dev ? (d->target_dev[0] == 'h' ? "hd" :
+			d->target_dev[0] == 'f' ? "fd" : "sd") : "sd";
+		char *name = NULL;
+		for (int idx = 0; !name; idx++) {
+			if ((rc = vsnap__vmx_disk_name(&name, prefix, idx)) < 0)
+				return rc;
+			if (name_taken(def, def->ndisks, name)) {
+				free(name);
+				name = NULL;
+			}
+		}
+		char key[48];
+		snprintf(key, sizeof(key), "%s.fileName", slot);
+		if (d->target_dev)
+			rc = vsnap__vmx_warn(c, key, "target '%s' is already taken by another bus: "
+				"named '%s'", d->target_dev, name);
+		else
+			rc = vsnap__vmx_warn(c, key, "NVMe disk %s shown as SATA disk '%s' (libvirt "
+				"9.0 has no NVMe bus); <metadata> keeps its slot", slot, name);
+		free(d->target_dev);
+		d->target_dev = name;
+		if (rc < 0)
+			return rc;
+		if (strncmp(slot, "nvme", 4) == 0)
+			vsnap__vmx_meta_disk(c, name, slot);
+	}
+	return 0;
+}
+
 int vsnap__vmx_parse_disks(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
+{
+	size_t first = def->ndisks;
+	char **slots = NULL;
+	size_t nslots = 0;
+	int rc = parse_all_slots(c, def, &slots, &nslots);
+	if (rc == 0)
+		rc = name_disks(c, def, first, slots);
+	for (size_t i = 0; i < nslots; i++)
+		free(slots[i]);
+	free(slots);
+	if (rc < 0)
+		return rc;
+	/* libvirt's implicit-controller order */
+	if ((rc = add_controllers(c, def, BUS_SCSI, "scsi")) < 0 ||
+	    (rc = add_controllers(c, def, BUS_FDC, "fdc")) < 0 ||
+	    (rc = add_controllers(c, def, BUS_IDE, "ide")) < 0 ||
+	    (rc = add_controllers(c, def, BUS_SATA, "sata")) < 0)
+		return rc;
+	return 0;
+}
+
+/* Records the slot name of the disk just added (for name_disks). */
+static int note_slot(char ***slots, size_t *n, vsnap_domain_def *def, size_t before,
+	const char *prefix)
+{
+	if (def->ndisks == before)
+		return 0;
+	char **s = realloc(*slots, (*n + 1) * sizeof(*s));
+	if (!s)
+		return vsnap__error_oom();
+	*slots = s;
+	if (!(s[*n] = strdup(prefix)))
+		return vsnap__error_oom();
+	(*n)++;
+	return 0;
+}
+
+static int parse_all_slots(const vsnap__vmx_ctx *c, vsnap_domain_def *def, char ***slots,
+	size_t *nslots)
 {
 	char prefix[32];
 	vsnap_domain_disk_def *d;
@@ -260,16 +375,20 @@ int vsnap__vmx_parse_disks(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 			if (unit == 7)
 				continue;
 			snprintf(prefix, sizeof(prefix), "scsi%d:%d", ctrl, unit);
+			size_t before = def->ndisks;
 			if ((rc = parse_slot(c, &d, BUS_SCSI, ctrl, unit, prefix)) < 0 ||
-			    (rc = add_disk(def, d)) < 0)
+			    (rc = add_disk(def, d)) < 0 ||
+			    (rc = note_slot(slots, nslots, def, before, prefix)) < 0)
 				return rc;
 		}
 	}
 	for (int b = 0; b < 2; b++) {
 		for (int unit = 0; unit < 2; unit++) {
 			snprintf(prefix, sizeof(prefix), "ide%d:%d", b, unit);
+			size_t before = def->ndisks;
 			if ((rc = parse_slot(c, &d, BUS_IDE, b, unit, prefix)) < 0 ||
-			    (rc = add_disk(def, d)) < 0)
+			    (rc = add_disk(def, d)) < 0 ||
+			    (rc = note_slot(slots, nslots, def, before, prefix)) < 0)
 				return rc;
 		}
 	}
@@ -278,8 +397,10 @@ int vsnap__vmx_parse_disks(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 			return rc;
 		for (int unit = 0; present && unit < 30; unit++) {
 			snprintf(prefix, sizeof(prefix), "sata%d:%d", ctrl, unit);
+			size_t before = def->ndisks;
 			if ((rc = parse_slot(c, &d, BUS_SATA, ctrl, unit, prefix)) < 0 ||
-			    (rc = add_disk(def, d)) < 0)
+			    (rc = add_disk(def, d)) < 0 ||
+			    (rc = note_slot(slots, nslots, def, before, prefix)) < 0)
 				return rc;
 		}
 	}
@@ -288,23 +409,20 @@ int vsnap__vmx_parse_disks(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 			return rc;
 		for (int unit = 0; present && unit < 15; unit++) {
 			snprintf(prefix, sizeof(prefix), "nvme%d:%d", ctrl, unit);
+			size_t before = def->ndisks;
 			if ((rc = parse_slot(c, &d, BUS_NVME, ctrl, unit, prefix)) < 0 ||
-			    (rc = add_disk(def, d)) < 0)
+			    (rc = add_disk(def, d)) < 0 ||
+			    (rc = note_slot(slots, nslots, def, before, prefix)) < 0)
 				return rc;
 		}
 	}
 	for (int unit = 0; unit < 2; unit++) {
 		snprintf(prefix, sizeof(prefix), "floppy%d", unit);
+		size_t before = def->ndisks;
 		if ((rc = parse_slot(c, &d, BUS_FDC, 0, unit, prefix)) < 0 ||
-		    (rc = add_disk(def, d)) < 0)
+		    (rc = add_disk(def, d)) < 0 ||
+		    (rc = note_slot(slots, nslots, def, before, prefix)) < 0)
 			return rc;
 	}
-	/* libvirt's implicit-controller order */
-	if ((rc = add_controllers(c, def, BUS_SCSI, "scsi")) < 0 ||
-	    (rc = add_controllers(c, def, BUS_FDC, "fdc")) < 0 ||
-	    (rc = add_controllers(c, def, BUS_IDE, "ide")) < 0 ||
-	    (rc = add_controllers(c, def, BUS_SATA, "sata")) < 0 ||
-	    (rc = add_controllers(c, def, BUS_NVME, "nvme")) < 0)
-		return rc;
 	return 0;
 }

@@ -28,7 +28,7 @@ int vsnap__vmx_key_error(const vsnap__vmx_ctx *c, int code, const char *key, con
 		key, msg);
 }
 
-int vsnap__vmx_get_str(const vsnap__vmx_ctx *c, const char *key, const char **out)
+int vsnap__vmx_peek_str(const vsnap__vmx_ctx *c, const char *key, const char **out)
 {
 	const vsnap__vmx_entry *e = vsnap__vmx_conf_get(c->conf, key);
 	if (!e)
@@ -37,9 +37,29 @@ int vsnap__vmx_get_str(const vsnap__vmx_ctx *c, const char *key, const char **ou
 	return 1;
 }
 
+int vsnap__vmx_warn(const vsnap__vmx_ctx *c, const char *key, const char *fmt, ...)
+{
+	char msg[640];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	const vsnap__vmx_entry *e = key ? vsnap__vmx_conf_get(c->conf, key) : NULL;
+	return vsnap__vmx_conf_warn(c->conf, e ? e->line : 0, e ? e->key : key, "%s", msg);
+}
+
+int vsnap__vmx_get_str(const vsnap__vmx_ctx *c, const char *key, const char **out)
+{
+	const vsnap__vmx_entry *e = vsnap__vmx_conf_use(vsnap__vmx_conf_get(c->conf, key));
+	if (!e)
+		return 0;
+	*out = e->value;
+	return 1;
+}
+
 int vsnap__vmx_get_bool(const vsnap__vmx_ctx *c, const char *key, int *out, int def)
 {
-	const vsnap__vmx_entry *e = vsnap__vmx_conf_get(c->conf, key);
+	const vsnap__vmx_entry *e = vsnap__vmx_conf_use(vsnap__vmx_conf_get(c->conf, key));
 	*out = def;
 	if (!e)
 		return 0;
@@ -55,7 +75,7 @@ int vsnap__vmx_get_bool(const vsnap__vmx_ctx *c, const char *key, int *out, int 
 
 int vsnap__vmx_get_ll(const vsnap__vmx_ctx *c, const char *key, long long *out, long long def)
 {
-	const vsnap__vmx_entry *e = vsnap__vmx_conf_get(c->conf, key);
+	const vsnap__vmx_entry *e = vsnap__vmx_conf_use(vsnap__vmx_conf_get(c->conf, key));
 	*out = def;
 	if (!e)
 		return 0;
@@ -100,14 +120,45 @@ int vsnap__vmx_path_from_vmx(char **out, const vsnap__vmx_ctx *c, const char *ke
 	}
 	if (name[0] == '/')
 		return vsnap__str_dup(out, name);
-	if (strchr(name, '/'))
+	/* Workstation on Windows: "D:\VMs\x.vmdk" is absolute (and valid in the schema) */
+	if (((name[0] | 0x20) >= 'a' && (name[0] | 0x20) <= 'z') && name[1] == ':' &&
+	    (name[2] == '\\' || name[2] == '/'))
+		return vsnap__str_dup(out, name);
+	if (name[0] == '\\' && name[1] == '\\') {
+		/* UNC: the schema takes no "\\server\share"; "//server/share" is its POSIX
+		 * spelling, and xml2vmx writes it back with backslashes */
+		int rc = vsnap__str_dup(out, name);
+		if (rc < 0)
+			return rc;
+		for (char *p = *out; *p; p++)
+			if (*p == '\\')
+				*p = '/';
+		return vsnap__vmx_warn(c, key, "UNC path '%s' shown as '%s'", name, *out);
+	}
+	int relative_dir = strchr(name, '/') || strchr(name, '\\');
+	if (relative_dir && (c->opts->datastore_dir || !c->opts->vmx_dir))
 		return vsnap__vmx_key_error(c, VSNAP_EPARSE, key,
 			"relative path '%s' cannot be resolved (expected a bare file name or an "
 			"absolute path)", name);
 	if (has_missing_prefix(c, name))
 		return 0;
+	if (!c->opts->datastore_dir && c->opts->vmx_dir) {
+		/* VMware resolves it against the folder of the .vmx: so does a local user */
+		const char *dir = c->opts->vmx_dir;
+		size_t dl = strlen(dir);
+		if (asprintf(out, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", name) < 0) {
+			*out = NULL;
+			return vsnap__error_oom();
+		}
+		for (char *p = *out + dl; *p; p++)
+			if (*p == '\\')
+				*p = '/';
+		return 0;
+	}
 	if (!c->opts->datastore_dir)
-		return vsnap__str_dup(out, name);
+		return vsnap__str_dup(out, name) < 0 ? VSNAP_ENOMEM :
+			vsnap__vmx_warn(c, key, "relative file name '%s' kept as it is (no folder to "
+				"resolve it against: give --datastore-dir; the XML will not validate)", name);
 	const char *dir = c->opts->datastore_dir;
 	size_t dl = strlen(dir);
 	const char *sep = (dl && (dir[dl - 1] == '/' || dir[dl - 1] == ' ')) ? "" : "/";
@@ -136,7 +187,19 @@ int vsnap__vmx_path_to_vmx(char **out, const char *xml_name, const char *what)
 		}
 		return 0;
 	}
+	if (xml_name[0] == '/' && xml_name[1] == '/' && xml_name[2] && xml_name[2] != '/') {
+		/* "//server/share/x" is how the reader shows a UNC path */
+		int rc = vsnap__str_dup(out, xml_name);
+		if (rc == 0)
+			for (char *p = *out; *p; p++)
+				if (*p == '/')
+					*p = '\\';
+		return rc;
+	}
 	if (xml_name[0] == '/')
+		return vsnap__str_dup(out, xml_name);
+	if (((xml_name[0] | 0x20) >= 'a' && (xml_name[0] | 0x20) <= 'z') && xml_name[1] == ':' &&
+	    (xml_name[2] == '\\' || xml_name[2] == '/'))
 		return vsnap__str_dup(out, xml_name);
 	return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_VMX,
 		"%s: cannot map file name '%s' to a .vmx path (expected '[datastore] path' or an "

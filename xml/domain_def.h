@@ -100,6 +100,7 @@ typedef struct {
 	char *target_dev;    /* <target dev=> */
 	char *model;         /* <model type=> "e1000", "vmxnet3", "virtio" or NULL */
 	char *vmware_portgroup;   /* (reserved; not formatted by libvirt) */
+	int mac_generated;   /* 1: the XML had no <mac>; the parser made `mac` up, as libvirt does */
 	vsnap_domain_address address;
 	vsnap_domain_extra extra;   /* what the model does not understand (above) */
 } vsnap_domain_net_def;

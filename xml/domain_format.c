@@ -249,11 +249,16 @@ static void format_cpu(vsnap__xmlbuf *buf, const vsnap_domain_def *def)
 	vsnap__domain_extra_text_element(&child, "model", &sub, def->cpu_model, &def->extra,
 		"cpu/model");
 	vsnap__xmlbuf_init(&sub, 0);
-	if (def->cpu_sockets)
+	/* clusters only when given: libvirt 9.0's schema (Debian 12) does not know it */
+	if (def->cpu_sockets && def->cpu_clusters)
 		vsnap__xmlbuf_printf(&sub,
 			" sockets='%u' dies='%u' clusters='%u' cores='%u' threads='%u'",
 			def->cpu_sockets, def->cpu_dies ? def->cpu_dies : 1,
-			def->cpu_clusters ? def->cpu_clusters : 1, def->cpu_cores, def->cpu_threads);
+			def->cpu_clusters, def->cpu_cores, def->cpu_threads);
+	else if (def->cpu_sockets)
+		vsnap__xmlbuf_printf(&sub, " sockets='%u' dies='%u' cores='%u' threads='%u'",
+			def->cpu_sockets, def->cpu_dies ? def->cpu_dies : 1, def->cpu_cores,
+			def->cpu_threads);
 	vsnap__domain_extra_element(&child, "topology", &sub, NULL, &def->extra, "cpu/topology");
 	vsnap__domain_extra_element(buf, "cpu", &attrs, &child, &def->extra, "cpu");
 }

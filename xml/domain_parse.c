@@ -242,7 +242,7 @@ static int parse_cpu(vsnap_domain_def *def, const xmlNode *cpu)
 	if ((n = vsnap__xml_child(cpu, "model")) && (rc = text_dup(&def->cpu_model, n)) < 0)
 		return rc;
 	if ((n = vsnap__xml_child(cpu, "topology"))) {
-		int sockets = 0, dies = 1, clusters = 1, cores = 0, threads = 0;
+		int sockets = 0, dies = 1, clusters = 0, cores = 0, threads = 0;
 
 		if ((rc = vsnap__xml_prop_int(&sockets, n, "sockets", 1, 65535)) < 0 ||
 		    (rc = vsnap__xml_prop_int(&dies, n, "dies", 1, 65535)) < 0 ||

@@ -338,6 +338,8 @@ static int parse_net(vsnap_domain_def *def, const xmlNode *node)
 	     (rc = vsnap__xml_prop_enum(&net->mac_type, n, "type", mac_types)) < 0 ||
 	     (rc = vsnap__xml_prop_enum(&net->mac_check, n, "check", yesno)) < 0))
 		goto error;
+	if (!net->mac)
+		net->mac_generated = 1;
 	if (!net->mac && (rc = generate_mac(&net->mac, def->virt_type)) < 0)
 		goto error;
 	if ((n = vsnap__xml_child(node, "source")) && (rc = parse_net_source(net, n)) < 0)

@@ -188,8 +188,14 @@ int main(void)
 			.source_name = c };
 		if (strcmp(c, "datacenterpath") == 0)
 			o.datacenter_path = "folder1/folder2/datacenter1";
-		int rc = vmx ? vsnap_vmx_to_domain_xml(&out, NULL, vmx, len, &o,
-			VSNAP_VMX_XML_SECURE) : -1;
+		/* libvirt 10.7's own conventions where vsnap deliberately differs (clusters='1',
+		 * colliding target names): see docs/vmx-compat.md */
+		vsnap_vmx_result *res = NULL;
+		int rc = vmx ? vsnap_vmx_convert(&res, VSNAP_VMX_CONVERT_VMX_TO_XML, vmx, len, &o,
+			VSNAP_VMX_CONVERT_SECURE | VSNAP_VMX_CONVERT_LIBVIRT_COMPAT) : -1;
+		if (rc == 0)
+			out = strdup(vsnap_vmx_result_text(res));
+		vsnap_vmx_result_free(res);
 		n1++;
 		if (fail) {
 			if (rc < 0)
