@@ -75,6 +75,14 @@ struct vsnap_driver {
 	int (*snapshot_delete_all)(vsnap_domain *dom, unsigned int flags);
 	int (*needs_consolidation)(int *out, vsnap_domain *dom);
 	int (*consolidate)(vsnap_domain *dom, unsigned int flags);
+
+	/* Screenshots (include/vsnap/screenshot.h): image bytes, malloc'ed, as the hypervisor
+	 * made them; core checks what kind of image they are. */
+	int (*domain_screenshot)(unsigned char **out, size_t *len, vsnap_domain *dom,
+		unsigned int screen);
+	/* `snap` is resolved by core; VSNAP_ENOTFOUND when it has no screenshot. */
+	int (*snapshot_screenshot)(unsigned char **out, size_t *len, vsnap_domain *dom,
+		const vsnap_snapshot_def *snap, const vsnap_forest_data *forest);
 };
 
 void vsnap__forest_data_clear(vsnap_forest_data *data);

@@ -35,13 +35,15 @@ static unsigned int create_flags(const cli_opt *o, size_t n)
 	if (seen(o, n, "redefine")) f |= VSNAP_SNAPSHOT_CREATE_REDEFINE;
 	if (seen(o, n, "current")) f |= VSNAP_SNAPSHOT_CREATE_CURRENT;
 	if (seen(o, n, "validate")) f |= VSNAP_SNAPSHOT_CREATE_VALIDATE;
+	if (seen(o, n, "no-screenshot")) f |= VSNAP_SNAPSHOT_CREATE_NO_SCREENSHOT;
 	return f;
 }
 
 static int cmd_create_as(cli_ctx *ctx, int argc, char **argv)
 {
 	cli_opt o[] = { OPTV("name"), OPTV("description"), OPT("disk-only"), OPT("quiesce"),
-		OPT("halt"), OPT("no-metadata"), OPT("reuse-external"), OPT("atomic"), OPT("live") };
+		OPT("halt"), OPT("no-metadata"), OPT("reuse-external"), OPT("atomic"), OPT("live"),
+		OPT("no-screenshot") };
 	char *pos[3];
 	vsnap_domain *dom = NULL;
 	char *name = NULL;
@@ -73,7 +75,7 @@ static int cmd_create(cli_ctx *ctx, int argc, char **argv)
 {
 	cli_opt o[] = { OPT("redefine"), OPT("current"), OPT("disk-only"), OPT("quiesce"),
 		OPT("halt"), OPT("no-metadata"), OPT("reuse-external"), OPT("atomic"), OPT("live"),
-		OPT("validate"), OPTV("xmlfile") };
+		OPT("validate"), OPTV("xmlfile"), OPT("no-screenshot") };
 	char *pos[2];
 	char *xml = NULL, *name = NULL;
 	vsnap_domain *dom = NULL;
@@ -269,14 +271,16 @@ static int cmd_consolidate(cli_ctx *ctx, int argc, char **argv)
 const cli_command cli_snapshot_change_commands[] = {
 	{ "snapshot-create-as", NULL,
 	  "DOMAIN [NAME] [DESCRIPTION] [--name N] [--description D] [--disk-only] [--quiesce]\n"
-	  "                         [--halt] [--no-metadata] [--reuse-external] [--atomic] [--live]",
+	  "                         [--halt] [--no-metadata] [--reuse-external] [--atomic] [--live]\n"
+	  "                         [--no-screenshot]",
 	  "Create a snapshot. A running domain gets a checkpoint (disks + memory) unless\n"
 	  "--disk-only; --quiesce asks guest tools to flush file systems; --halt powers the\n"
-	  "domain off afterwards. Without a name, one is made from the creation time.",
+	  "domain off afterwards. Without a name, one is made from the creation time.\n"
+	  "QEMU keeps a screenshot with a checkpoint unless --no-screenshot.",
 	  cmd_create_as },
 	{ "snapshot-create", NULL,
 	  "DOMAIN [FILE] [--redefine [--current]] [--disk-only] [--quiesce] [--halt]\n"
-	  "                         [--reuse-external] [--no-metadata] [--validate]",
+	  "                         [--reuse-external] [--no-metadata] [--validate] [--no-screenshot]",
 	  "Create a snapshot from <domainsnapshot> XML (name, description, memory and disks\n"
 	  "are honoured), or with --redefine record the metadata of one that exists.",
 	  cmd_create },
