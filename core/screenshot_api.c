@@ -103,11 +103,12 @@ int vsnap_snapshot_screenshot(unsigned char **out, size_t *len, const char **mim
 	    (rc = dom->conn->driver->snapshot_screenshot(&data, &n, dom, snap->def,
 		    &forest->data)) == 0)
 		rc = finish(out, len, mime_type, data, n, "snapshot screenshot");
-	vsnap_forest_free(forest);
+	/* Name the snapshot as its owner knows it, also when the key was an id. */
 	if (rc < 0)
-		return vsnap__error_prefix("screenshot of snapshot '%s' of domain '%s'",
-			key ? key : "", dom_name(dom));
-	return 0;
+		vsnap__error_prefix("screenshot of snapshot '%s' of domain '%s'",
+			snap ? snap->def->name : key ? key : "", dom_name(dom));
+	vsnap_forest_free(forest);
+	return rc;
 }
 
 const char *vsnap_image_extension(const char *mime_type)
