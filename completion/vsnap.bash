@@ -55,6 +55,18 @@ _vsnap()
 	      COMPREPLY=($(compgen -W "$words" -- "$cur")) ;;
 	vmx2xml|xml2vmx|vmsd2xml|define|domxml-from-native|domxml-to-native)
 	      COMPREPLY=($(compgen -f -- "$cur")) ;;
+	screenshot|snapshot-screenshot)
+		# the file after the domain (and the snapshot); --file takes one too
+		if [[ "$prev" == --file ]] || { [[ "$cmd" == screenshot ]] && ((pos == 1)); } ||
+		   { [[ "$cmd" == snapshot-screenshot ]] && ((pos == 2)); }; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		elif ((pos == 0)); then
+			words=$(eval vsnap $uri list --all --name 2>/dev/null)
+			COMPREPLY=($(compgen -W "$words" -- "$cur"))
+		elif ((pos == 1)); then
+			words=$(eval vsnap $uri snapshot-list "$dom" --name 2>/dev/null)
+			COMPREPLY=($(compgen -W "$words" -- "$cur"))
+		fi ;;
 	*)
 		if ((pos == 0)); then
 			words=$(eval vsnap $uri list --all --name 2>/dev/null)

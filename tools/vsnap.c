@@ -26,7 +26,8 @@ static void print_usage(FILE *f)
 	      "       vsnap help [COMMAND]\n\n"
 	      "Virtual-machine snapshots on ESX/vCenter and local QEMU, the libvirt way.\n"
 	      "URIs: esx://[user@]host[:port]/?no_verify=1  vpx://[user@]vcenter/dc/[cluster/]host\n"
-	      "      qemu:///embed?root=DIR     (default: $VSNAP_DEFAULT_URI)\n\n"
+	      "      qemu:///embed?root=DIR     (default: $VSNAP_DEFAULT_URI)\n"
+	      "      vmwarews:///PATH           (VMware Workstation/Fusion/Player folders, read-only)\n\n"
 	      "Commands:\n", f);
 	for (size_t t = 0; tables[t]; t++)
 		for (const cli_command *c = tables[t]; c->name; c++)
