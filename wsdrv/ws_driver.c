@@ -179,19 +179,59 @@ static int ws_define(vsnap_domain_info *out, vsnap_conn *conn, const char *xml,
 	return read_only(conn, "define domains");
 }
 
-#define REFUSE_DOM(fn, what) \
-	static int fn(vsnap_domain *dom, unsigned int flags) \
-	{ (void)flags; return read_only(dom->conn, what); }
-REFUSE_DOM(ws_undefine, "undefine domains")
-REFUSE_DOM(ws_start, "start domains")
-REFUSE_DOM(ws_shutdown, "shut domains down")
-REFUSE_DOM(ws_destroy, "stop domains")
-REFUSE_DOM(ws_suspend, "suspend domains")
-REFUSE_DOM(ws_resume, "resume domains")
-REFUSE_DOM(ws_reset, "reset domains")
-REFUSE_DOM(ws_delete_all, "delete snapshots")
-REFUSE_DOM(ws_consolidate, "consolidate disks")
-#undef REFUSE_DOM
+static int ws_undefine(vsnap_domain *dom, unsigned int flags)
+{
+	(void)flags;
+	return read_only(dom->conn, "undefine domains");
+}
+
+static int ws_start(vsnap_domain *dom, unsigned int flags)
+{
+	(void)flags;
+	return read_only(dom->conn, "start domains");
+}
+
+static int ws_shutdown(vsnap_domain *dom, unsigned int flags)
+{
+	(void)flags;
+	return read_only(dom->conn, "shut domains down");
+}
+
+static int ws_destroy(vsnap_domain *dom, unsigned int flags)
+{
+	(void)flags;
+	return read_only(dom->conn, "stop domains");
+}
+
+static int ws_suspend(vsnap_domain *dom, unsigned int flags)
+{
+	(void)flags;
+	return read_only(dom->conn, "suspend domains");
+}
+
+static int ws_resume(vsnap_domain *dom, unsigned int flags)
+{
+	(void)flags;
+	return read_only(dom->conn, "resume domains");
+}
+
+static int ws_reset(vsnap_domain *dom, unsigned int flags)
+{
+	(void)flags;
+	return read_only(dom->conn, "reset domains");
+}
+
+static int ws_delete_all(vsnap_domain *dom, unsigned int flags)
+{
+	(void)flags;
+	return read_only(dom->conn, "delete snapshots");
+}
+
+static int ws_consolidate(vsnap_domain *dom, unsigned int flags)
+{
+	(void)flags;
+	return read_only(dom->conn, "consolidate disks");
+}
 
 static int ws_snapshot_create(char **name_out, vsnap_domain *dom,
 	const vsnap_snapshot_def *def, unsigned int flags)
