@@ -25,6 +25,7 @@ _vsnap()
 	done
 	case "$prev" in
 	--auth-file|--record|--replay|--datastore-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--to) COMPREPLY=($(compgen -W "qemu:///embed?root= qemu:///session" -- "$cur")); return ;;
 	esac
 	if [[ -z "$cmd" ]]; then
 		if [[ "$cur" == -* ]]; then
@@ -71,7 +72,8 @@ _vsnap()
 		if ((pos == 0)); then
 			words=$(eval vsnap $uri list --all --name 2>/dev/null)
 			COMPREPLY=($(compgen -W "$words" -- "$cur"))
-		elif ((pos == 1)) && [[ "$cmd" == snapshot-* && "$cmd" != snapshot-list && "$cmd" != snapshot-create* ]]; then
+		elif ((pos == 1)) && [[ "$cmd" == snapshot-* && "$cmd" != snapshot-list && "$cmd" != snapshot-create* &&
+			"$cmd" != snapshot-move ]]; then
 			words=$(eval vsnap $uri snapshot-list "$dom" --name 2>/dev/null)
 			COMPREPLY=($(compgen -W "$words" -- "$cur"))
 		fi ;;

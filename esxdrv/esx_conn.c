@@ -204,8 +204,9 @@ int esx_open(vsnap_conn *conn, const vsnap_uri *uri)
 	o.replay_dir = conn->opts.replay_dir;
 	o.log_cb = priv->log ? log_line : NULL;
 	o.log_payload = priv->log;
-	o.progress_cb = conn->opts.progress_cb;
-	o.progress_payload = conn->opts.progress_payload;
+	/* Through core, so a composite operation reports as one (core/progress.c). */
+	o.progress_cb = conn->opts.progress_cb ? vsnap__conn_progress : NULL;
+	o.progress_payload = conn;
 	o.cancel = &conn->cancelled;
 	if ((rc = vsnap__vs_open(&priv->client, &o))) {
 		vsnap__error_prefix("cannot connect to %s", url);

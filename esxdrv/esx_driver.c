@@ -29,4 +29,6 @@ const vsnap_driver vsnap__esx_driver = {
 	.consolidate = esx_consolidate,
 	.domain_screenshot = esx_domain_screenshot,
 	.snapshot_screenshot = esx_snapshot_screenshot,
+	/* Revert first: removing the children then merges none of the live state into them. */
+	.revert_before_prune = 1,
 };

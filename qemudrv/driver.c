@@ -577,4 +577,6 @@ const vsnap_driver vsnap__qemu_driver = {
 	.snapshot_delete_all = qemu_snapshot_delete_all,
 	.domain_screenshot = vsnap__qemu_domain_screenshot,
 	.snapshot_screenshot = vsnap__qemu_snapshot_screenshot,
+	.snapshot_check_data = vsnap__qemu_snapshot_check_data,
+	.snapshot_files_handover = vsnap__qemu_snapshot_files_handover,
 };

@@ -141,5 +141,9 @@ void vsnap__qemu_screenshot_keep(vsnap_qemu_dom *d, const char *snap, unsigned i
 /* Removes `snap`'s screenshot / moves it with a rename (missing is fine). */
 void vsnap__qemu_screenshot_forget(vsnap_qemu_dom *d, const char *snap);
 void vsnap__qemu_screenshot_rename(vsnap_qemu_dom *d, const char *from, const char *to);
+/* check_data.c: the driver's snapshot_check_data (metadata moved in from elsewhere). */
+int vsnap__qemu_snapshot_check_data(vsnap_domain *dom, const vsnap_snapshot_def *snap);
+/* handover.c: the driver's snapshot_files_handover. */
+int vsnap__qemu_snapshot_files_handover(vsnap_domain *from, vsnap_domain *to);
 
 #endif

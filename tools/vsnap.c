@@ -7,7 +7,8 @@
 
 static const cli_command *const tables[] = {
 	cli_domain_commands, cli_snapshot_change_commands, cli_snapshot_commands, cli_vmx_commands,
-	cli_screenshot_commands, NULL,
+	cli_snapshot_move_commands, cli_screenshot_commands,
+	NULL,
 };
 
 static const cli_command *find_command(const char *name)
