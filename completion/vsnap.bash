@@ -134,6 +134,18 @@ _vsnap_complete()
 		      COMPREPLY=($(compgen -f -- "$cur"))
 	      fi ;;
 	batch|logout) ;;   # no arguments
+	screenshot|snapshot-screenshot)
+		# the file after the domain (and the snapshot); --file takes one too
+		if [[ "$prev" == --file ]] || { [[ "$cmd" == screenshot ]] && ((pos == 1)); } ||
+		   { [[ "$cmd" == snapshot-screenshot ]] && ((pos == 2)); }; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		elif ((pos == 0)); then
+			words=$(_vsnap_quiet list --all --name)
+			COMPREPLY=($(compgen -W "$words" -- "$cur"))
+		elif ((pos == 1)); then
+			words=$(_vsnap_quiet snapshot-list "$(printf %q "$dom")" --name)
+			COMPREPLY=($(compgen -W "$words" -- "$cur"))
+		fi ;;
 	*)
 		if ((pos == 0)) && [[ "$cur" == *:* ]]; then
 			# VM selectors: name:, moref:, uuid:, path: (bash splits words at ':')

@@ -15,6 +15,9 @@ extern const vsnap_driver vsnap__esx_driver;
 #ifdef VSNAP_WITH_QEMUDRV
 extern const vsnap_driver vsnap__qemu_driver;
 #endif
+#ifdef VSNAP_WITH_WSDRV
+extern const vsnap_driver vsnap__ws_driver;
+#endif
 
 /* The drivers built into this library, in lookup order. */
 static const vsnap_driver *const drivers[] = {
@@ -23,6 +26,9 @@ static const vsnap_driver *const drivers[] = {
 #endif
 #ifdef VSNAP_WITH_QEMUDRV
 	&vsnap__qemu_driver,
+#endif
+#ifdef VSNAP_WITH_WSDRV
+	&vsnap__ws_driver,
 #endif
 	NULL,
 };

@@ -83,6 +83,13 @@ struct vsnap_driver {
 	int (*needs_consolidation)(int *out, vsnap_domain *dom);
 	int (*consolidate)(vsnap_domain *dom, unsigned int flags);
 
+	/* Screenshots (include/vsnap/screenshot.h): image bytes, malloc'ed, as the hypervisor
+	 * made them; core checks what kind of image they are. */
+	int (*domain_screenshot)(unsigned char **out, size_t *len, vsnap_domain *dom,
+		unsigned int screen);
+	/* `snap` is resolved by core; VSNAP_ENOTFOUND when it has no screenshot. */
+	int (*snapshot_screenshot)(unsigned char **out, size_t *len, vsnap_domain *dom,
+		const vsnap_snapshot_def *snap, const vsnap_forest_data *forest);
 	/*
 	 * Revert with VSNAP_SNAPSHOT_REVERT_DELETE_CHILDREN (core/revert_clear.c): 1 to revert
 	 * first and then remove the children (ESX: the live state is not merged into them);

@@ -27,6 +27,8 @@ const vsnap_driver vsnap__esx_driver = {
 	.snapshot_delete_all = esx_snapshot_delete_all,
 	.needs_consolidation = esx_needs_consolidation,
 	.consolidate = esx_consolidate,
+	.domain_screenshot = esx_domain_screenshot,
+	.snapshot_screenshot = esx_snapshot_screenshot,
 	/* Revert first: removing the children then merges none of the live state into them. */
 	.revert_before_prune = 1,
 	.session_end = esx_session_end,

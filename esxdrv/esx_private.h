@@ -131,6 +131,11 @@ int esx_snapshot_edit(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 int esx_snapshot_delete_all(vsnap_domain *dom, unsigned int flags);
 int esx_needs_consolidation(int *out, vsnap_domain *dom);
 int esx_consolidate(vsnap_domain *dom, unsigned int flags);
+/* esx_screenshot.c */
+int esx_domain_screenshot(unsigned char **out, size_t *len, vsnap_domain *dom,
+	unsigned int screen);
+int esx_snapshot_screenshot(unsigned char **out, size_t *len, vsnap_domain *dom,
+	const vsnap_snapshot_def *snap, const vsnap_forest_data *forest);
 
 /* esx_fleet.c: fleet batch primitives (core/fleet.h) */
 int esx_inventory_list(vsnap_domain_info **out, size_t *count, vsnap_conn *conn,

@@ -280,6 +280,7 @@ int vsnap__qemu_dom_launch(vsnap_qemu_dom *d, int paused, int incoming)
 	l.qmp_path = d->qmp_path;
 	l.paused = paused || incoming;
 	l.incoming = incoming;
+	l.video = vsnap__qemu_video_device(d->def);
 	if ((rc = vsnap__qemu_launch(&pid, &l)) < 0)
 		goto cleanup;
 	d->pid = pid;

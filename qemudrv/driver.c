@@ -510,6 +510,8 @@ static int qemu_snapshot_edit(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 			}
 		}
 		if (rc == 0)
+			vsnap__qemu_screenshot_rename(&d, old, new_name);
+		if (rc == 0)
 			rc = vsnap__qemu_meta_remove(&d, old);
 		free(old);
 	} else {
@@ -575,6 +577,8 @@ const vsnap_driver vsnap__qemu_driver = {
 	.snapshot_delete = vsnap__qemu_snapshot_delete,
 	.snapshot_edit = qemu_snapshot_edit,
 	.snapshot_delete_all = qemu_snapshot_delete_all,
+	.domain_screenshot = vsnap__qemu_domain_screenshot,
+	.snapshot_screenshot = vsnap__qemu_snapshot_screenshot,
 	.snapshot_check_data = vsnap__qemu_snapshot_check_data,
 	.snapshot_files_handover = vsnap__qemu_snapshot_files_handover,
 	.snapshot_bytes = vsnap__qemu_snapshot_bytes,   /* fleet.c */

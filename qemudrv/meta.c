@@ -172,6 +172,8 @@ int vsnap__qemu_meta_remove(vsnap_qemu_dom *d, const char *name)
 		return VSNAP_ENOMEM;
 	rc = vsnap__store_remove(path);
 	free(path);
+	if (rc == 0)
+		vsnap__qemu_screenshot_forget(d, name);
 	return rc;
 }
 

@@ -92,6 +92,10 @@ int vsnap__qemu_launch(pid_t *pid_out, const vsnap_qemu_launch *l)
 		argv[n++] = "-incoming";
 		argv[n++] = "defer";
 	}
+	if (l->video) {
+		argv[n++] = "-device";
+		FMT("%s,id=video0", l->video);
+	}
 	for (size_t i = 0; i < l->ndisks; i++) {
 		const vsnap_qemu_disk *d = &l->disks[i];
 		argv[n++] = "-blockdev";

@@ -26,6 +26,7 @@ typedef struct {
 	const char *qmp_path;
 	int paused;           /* -S: do not run the vCPUs */
 	int incoming;         /* -incoming defer: wait for migrate-incoming */
+	const char *video;    /* display device ("VGA"), id "video0"; NULL: no screen */
 } vsnap_qemu_launch;
 
 /* The node-name of disk `target`'s format layer at launch ("fmt-vda"). */

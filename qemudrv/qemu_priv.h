@@ -128,6 +128,19 @@ int vsnap__qemu_exec_uri(char **out, const char *file, int save);
 int vsnap__qemu_snapjob_args(char **out, const char *job, const char *tag, char **nodes,
 	const vsnap_qemu_plan_disk *plan, size_t n, int with_vmstate);
 
+/* screenshot.c: screendump, and the screenshot a checkpoint keeps beside its metadata */
+/* The QEMU display device for the domain's first <video>, or NULL when it has none. */
+const char *vsnap__qemu_video_device(const vsnap_domain_def *def);
+int vsnap__qemu_domain_screenshot(unsigned char **out, size_t *len, vsnap_domain *dom,
+	unsigned int screen);
+int vsnap__qemu_snapshot_screenshot(unsigned char **out, size_t *len, vsnap_domain *dom,
+	const vsnap_snapshot_def *snap, const vsnap_forest_data *forest);
+/* Best effort, never fails: keeps a screendump of a running domain as `snap`'s screenshot
+ * (unless VSNAP_SNAPSHOT_CREATE_NO_SCREENSHOT) and removes a stale one otherwise. */
+void vsnap__qemu_screenshot_keep(vsnap_qemu_dom *d, const char *snap, unsigned int flags);
+/* Removes `snap`'s screenshot / moves it with a rename (missing is fine). */
+void vsnap__qemu_screenshot_forget(vsnap_qemu_dom *d, const char *snap);
+void vsnap__qemu_screenshot_rename(vsnap_qemu_dom *d, const char *from, const char *to);
 /* check_data.c: the driver's snapshot_check_data (metadata moved in from elsewhere). */
 int vsnap__qemu_snapshot_check_data(vsnap_domain *dom, const vsnap_snapshot_def *snap);
 /* handover.c: the driver's snapshot_files_handover. */

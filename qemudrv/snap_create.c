@@ -326,6 +326,7 @@ int vsnap__qemu_snapshot_create(char **name_out, vsnap_domain *dom,
 		goto cleanup;
 	vsnap__crash_point("create-before-metadata");
 	if (!(flags & VSNAP_SNAPSHOT_CREATE_NO_METADATA)) {
+		vsnap__qemu_screenshot_keep(&d, snap->name, flags);
 		/* New current first: after a crash here the newest <active> wins on load. */
 		if ((rc = vsnap__qemu_meta_save(&d, snap, 1)) < 0)
 			goto cleanup;

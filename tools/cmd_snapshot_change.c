@@ -36,6 +36,7 @@ static unsigned int create_flags(const cli_opt *o, size_t n)
 	if (seen(o, n, "redefine")) f |= VSNAP_SNAPSHOT_CREATE_REDEFINE;
 	if (seen(o, n, "current")) f |= VSNAP_SNAPSHOT_CREATE_CURRENT;
 	if (seen(o, n, "validate")) f |= VSNAP_SNAPSHOT_CREATE_VALIDATE;
+	if (seen(o, n, "no-screenshot")) f |= VSNAP_SNAPSHOT_CREATE_NO_SCREENSHOT;
 	return f;
 }
 
@@ -43,8 +44,8 @@ static int cmd_create_as(cli_ctx *ctx, int argc, char **argv)
 {
 	cli_opt o[] = { OPTV("name"), OPTV("description"), OPT("disk-only"), OPT("quiesce"),
 		OPT("halt"), OPT("no-metadata"), OPT("reuse-external"), OPT("atomic"), OPT("live"),
-		OPT("print-xml"), OPT("validate"), OPTV("memspec"),
-		{ "diskspec", CLI_OPT_REPEAT, NULL, 0 } };
+		OPT("print-xml"), OPT("validate"), OPTV("memspec"), OPT("no-screenshot"),
+		{ "diskspec", CLI_OPT_REPEAT, NULL, 0 } };	/* diskspec stays last: read below */
 	char *pos[1];
 	vsnap_domain *dom = NULL;
 	char *name = NULL, *xml = NULL;
@@ -90,7 +91,7 @@ static int cmd_create(cli_ctx *ctx, int argc, char **argv)
 {
 	cli_opt o[] = { OPT("redefine"), OPT("current"), OPT("disk-only"), OPT("quiesce"),
 		OPT("halt"), OPT("no-metadata"), OPT("reuse-external"), OPT("atomic"), OPT("live"),
-		OPT("validate"), OPTV("xmlfile") };
+		OPT("validate"), OPTV("xmlfile"), OPT("no-screenshot") };
 	char *pos[2];
 	char *xml = NULL, *name = NULL;
 	vsnap_domain *dom = NULL;
@@ -305,17 +306,19 @@ const cli_command cli_snapshot_change_commands[] = {
 	  "[--domain] DOMAIN [[--name] N] [[--description] D] [--print-xml] [--disk-only]\n"
 	  "                         [--quiesce] [--halt] [--no-metadata] [--reuse-external]\n"
 	  "                         [--atomic] [--live] [--validate] [--memspec [file=]F[,snapshot=T]]\n"
-	  "                         [[--diskspec] DISK[,snapshot=T][,driver=T][,stype=T][,file=F]]...",
+	  "                         [[--diskspec] DISK[,snapshot=T][,driver=T][,stype=T][,file=F]]...\n"
+	  "                         [--no-screenshot]",
 	  "Create a snapshot. A running domain gets a checkpoint (disks + memory) unless\n"
 	  "--disk-only; --quiesce asks guest tools to flush file systems; --halt powers the\n"
 	  "domain off afterwards. Without a name, one is made from the creation time.\n"
 	  "--memspec and --diskspec (virsh's syntax; ',,' is a literal comma) choose where\n"
 	  "memory and each disk go; --print-xml prints the <domainsnapshot> document instead\n"
-	  "of creating it; --validate checks it against libvirt's schema first.",
+	  "of creating it; --validate checks it against libvirt's schema first.\n"
+	  "QEMU keeps a screenshot with a checkpoint unless --no-screenshot.",
 	  cmd_create_as },
 	{ "snapshot-create", NULL,
 	  "[--domain] DOMAIN [[--xmlfile] FILE] [--redefine [--current]] [--disk-only] [--quiesce] [--halt]\n"
-	  "                         [--reuse-external] [--no-metadata] [--validate]",
+	  "                         [--reuse-external] [--no-metadata] [--validate] [--no-screenshot]",
 	  "Create a snapshot from <domainsnapshot> XML (name, description, memory and disks\n"
 	  "are honoured), or with --redefine record the metadata of one that exists.",
 	  cmd_create },

@@ -9,6 +9,7 @@
 static const cli_command *const tables[] = {
 	cli_domain_commands, cli_snapshot_change_commands, cli_snapshot_commands, cli_vmx_commands,
 	cli_snapshot_move_commands, cli_session_commands, cli_fleet_commands,
+	cli_screenshot_commands,
 	NULL,
 };
 
@@ -57,7 +58,8 @@ static void print_usage(FILE *f)
 	      "       vsnap help [COMMAND]\n\n"
 	      "Virtual-machine snapshots on ESX/vCenter and local QEMU, the libvirt way.\n"
 	      "URIs: esx://[user@]host[:port]/?no_verify=1  vpx://[user@]vcenter/dc/[cluster/]host\n"
-	      "      qemu:///embed?root=DIR     (default: $VSNAP_DEFAULT_URI)\n\n"
+	      "      qemu:///embed?root=DIR     (default: $VSNAP_DEFAULT_URI)\n"
+	      "      vmwarews:///PATH           (VMware Workstation/Fusion/Player folders, read-only)\n\n"
 	      "Commands:\n", f);
 	for (size_t t = 0; tables[t]; t++)
 		for (const cli_command *c = tables[t]; c->name; c++)

@@ -13,13 +13,14 @@
 typedef enum {
 	OP_CREATE, OP_REVERT, OP_REVERT_CURRENT, OP_REMOVE, OP_REMOVE_ALL, OP_RENAME,
 	OP_CONSOLIDATE, OP_POWER_ON, OP_POWER_OFF, OP_SUSPEND, OP_RESET, OP_SHUTDOWN, OP_REBOOT,
+	OP_SCREENSHOT,
 } op_kind;
 
 static const char *const op_names[] = {
 	"CreateSnapshot_Task", "RevertToSnapshot_Task", "RevertToCurrentSnapshot_Task",
 	"RemoveSnapshot_Task", "RemoveAllSnapshots_Task", "RenameSnapshot",
 	"ConsolidateVMDisks_Task", "PowerOnVM_Task", "PowerOffVM_Task", "SuspendVM_Task",
-	"ResetVM_Task", "ShutdownGuest", "RebootGuest",
+	"ResetVM_Task", "ShutdownGuest", "RebootGuest", "CreateScreenshot_Task",
 };
 
 /* The same operations in words, for progress labels and task errors (not API names). */
@@ -101,6 +102,9 @@ static int call_op(vsnap_vs_client *c, void *arg)
 	case OP_RESET:
 		VSNAP_VS_CALL(rc, task, c, ResetVM_USCORETask, me);
 		break;
+	case OP_SCREENSHOT:
+		VSNAP_VS_CALL(rc, task, c, CreateScreenshot_USCORETask, me);
+		break;
 	case OP_SHUTDOWN: {
 		struct vim25__ShutdownGuestResponse r;
 
@@ -178,6 +182,25 @@ int vsnap__vs_snapshot_create(vsnap_vs_moref *out, vsnap_vs_client *c, const vsn
 		*out = res;
 	else
 		vsnap__vs_moref_clear(&res);
+	return 0;
+}
+
+int vsnap__vs_vm_screenshot(char **ds_path, vsnap_vs_client *c, const vsnap_vs_moref *vm)
+{
+	struct op_arg a = { OP_SCREENSHOT, vm, NULL, NULL, NULL, 0, 0, { 0 } };
+	vsnap_vs_moref res = { 0 };
+	int rc;
+
+	*ds_path = NULL;
+	if ((rc = run_op(&res, c, &a)) < 0)
+		return rc;
+	if (!res.value || !res.type || strcmp(res.type, "string")) {
+		vsnap__vs_moref_clear(&res);
+		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_SOAP,
+			"CreateScreenshot_Task on VM '%s': the task names no file", vm->value);
+	}
+	*ds_path = res.value;
+	free(res.type);
 	return 0;
 }
 

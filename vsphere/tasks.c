@@ -75,6 +75,13 @@ static int take_info(vsnap_vs_client *c, struct wait_state *w, const struct vim2
 		if (vsnap__vs_moref_from_soap(&w->result, ti->result) < 0)
 			return VSNAP_ENOMEM;
 	}
+	/* A string result (CreateScreenshot_Task: a datastore path) comes as type "string". */
+	if ((ti->__typeresult == SOAP_TYPE_xsd__string || ti->__typeresult == SOAP_TYPE_string) &&
+	    ti->result) {
+		vsnap__vs_moref_clear(&w->result);
+		if (vsnap__vs_moref_set(&w->result, "string", ti->result) < 0)
+			return VSNAP_ENOMEM;
+	}
 	(void)c;
 	return 0;
 }

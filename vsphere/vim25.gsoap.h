@@ -359,6 +359,10 @@ int vim25__RemoveAllSnapshots_USCORETask(vim25__MoRef *_USCOREthis,
 int vim25__RenameSnapshot(vim25__MoRef *_USCOREthis, char *name 0, char *description 0,
 	struct vim25__RenameSnapshotResponse { char dummy 0; } *);
 
+/* Saves the console as a PNG on the VM's datastore; TaskInfo.result is its datastore path. */
+int vim25__CreateScreenshot_USCORETask(vim25__MoRef *_USCOREthis,
+	struct vim25__CreateScreenshot_USCORETaskResponse { vim25__MoRef *returnval; } *);
+
 int vim25__ConsolidateVMDisks_USCORETask(vim25__MoRef *_USCOREthis,
 	struct vim25__ConsolidateVMDisks_USCORETaskResponse { vim25__MoRef *returnval; } *);
 

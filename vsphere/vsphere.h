@@ -279,6 +279,9 @@ int vsnap__vs_snapshot_rename(vsnap_vs_client *c, const vsnap_vs_moref *snapshot
 	const char *name, const char *description);
 /* ConsolidateVMDisks_Task. */
 int vsnap__vs_vm_consolidate(vsnap_vs_client *c, const vsnap_vs_moref *vm);
+/* CreateScreenshot_Task: *ds_path receives the datastore path of the PNG it wrote
+ * ("[ds] web/web-1.png"); free it. */
+int vsnap__vs_vm_screenshot(char **ds_path, vsnap_vs_client *c, const vsnap_vs_moref *vm);
 /* Power operations; the *_GUEST ones need VMware Tools and do not wait. */
 int vsnap__vs_vm_power(vsnap_vs_client *c, const vsnap_vs_moref *vm, vsnap_vs_power_op op);
 
@@ -288,7 +291,8 @@ int vsnap__vs_vm_power(vsnap_vs_client *c, const vsnap_vs_moref *vm, vsnap_vs_po
  * Waits for a task with WaitForUpdatesEx on its info (CreateFilter / DestroyPropertyFilter; no
  * sleep polling), reporting progress; on timeout or cancel it sends CancelTask. `what` names
  * the operation and object for messages ("snapshot 's1' of VM 'web'"). On success *result (may
- * be NULL) receives TaskInfo.result when it is a MoRef (else value NULL). A task in state error
+ * be NULL) receives TaskInfo.result when it is a MoRef, or a string as {"string", text}
+ * (else value NULL). A task in state error
  * gives VSNAP_EFAULT with the fault's type name and message.
  */
 int vsnap__vs_task_wait(vsnap_vs_moref *result, vsnap_vs_client *c, const vsnap_vs_moref *task,

@@ -3,6 +3,8 @@
  *   esx://[user@]host[:port]/?no_verify=1&cafile=...&thumbprint=...&proxy=...&transport=https
  *   vpx://[user@]vcenter/datacenter[/cluster]/host?...     gsx://[user@]host[:port]/?...
  *   qemu:///embed?root=DIR      (local QEMU; no daemon; state lives under DIR)
+ *   vmwarews:///PATH            (VMware Workstation/Fusion/Player VM folders, read-only;
+ *                                also vmwarefusion://, vmwareplayer://; docs/workstation.md)
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #ifndef VSNAP_CONN_H
@@ -83,7 +85,7 @@ VSNAP_EXTERN(int) vsnap_conn_open(vsnap_conn **out, const char *uri,
 /** Logs out (unless VSNAP_CONN_SESSION_CACHE keeps the session) and frees. NULL is ignored. */
 VSNAP_EXTERN(void) vsnap_conn_close(vsnap_conn *conn);
 
-/** The driver's name: "esx", "vpx", "gsx" or "qemu". Borrowed. */
+/** The driver's name: "esx", "vpx", "gsx", "qemu" or "vmwarews". Borrowed. */
 VSNAP_EXTERN(const char *) vsnap_conn_driver(const vsnap_conn *conn);
 
 /**

@@ -151,6 +151,8 @@ typedef enum {
 	                                                 always; QEMU: VSNAP_EUNSUPPORTED) */
 	VSNAP_SNAPSHOT_CREATE_VALIDATE = 1u << 9,   /**< check the XML against libvirt's schema first
 	                                                 (VSNAP_EUNSUPPORTED if not installed) */
+	VSNAP_SNAPSHOT_CREATE_NO_SCREENSHOT = 1u << 10, /**< QEMU: keep no screendump with a
+	                                                 checkpoint (see screenshot.h) */
 } vsnap_snapshot_create_flag_t;
 
 /**

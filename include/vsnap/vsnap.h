@@ -10,6 +10,7 @@
 #include "domain.h"
 #include "snapshot.h"
 #include "vmx.h"
+#include "screenshot.h"
 #include "snapshot_move.h"
 #include "fleet.h"
 

@@ -3,7 +3,7 @@
 # recorded for memory-less snapshots and the resulting state mapping, the revert safety valve,
 # ESX powering a VM on by itself after a revert (no second PowerOn), a queued task, rename,
 # consolidation (success and a NoDiskSpace task fault), duplicate VM and snapshot names, ESXi
-# MoRef forms, and dumpxml from a downloaded .vmx. A replay fails on any request the fixture
+# MoRef forms, dumpxml from a downloaded .vmx, and screenshots (live and of a snapshot). A replay fails on any request the fixture
 # does not expect, so each case also proves which requests the driver sends.
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -u
@@ -59,6 +59,17 @@ ko duplicate-snapshots "named 'dup' already" -- snapshot-create-as 2 dup
 ok dumpxml -- dumpxml web
 has "dumpxml" "<name>web</name>"; has "dumpxml" "\[LocalDS_0\] web/web-000002.vmdk"
 has "independent disk" "snapshot='no'"
+
+# screenshots: CreateScreenshot_Task (vcsim lacks it) and the download of the file it names;
+# a snapshot's screenshot found in layoutEx beside its .vmsn, and none for s2
+ok screenshot -- screenshot ha-host_VM0 "$t/now.png"
+has "screenshot" "Screenshot saved to .*now.png, with type of image/png"
+cmp -s "$t/now.png" "$F/screenshot/0008-GET.resp.data" || fail "screenshot: bytes differ"
+ko screenshot "first screen only" -- screenshot ha-host_VM0 "$t/x.png" --screen 1
+ok snapshot-screenshot -- snapshot-screenshot ha-host_VM0 s1 "$t/s1.png"
+cmp -s "$t/s1.png" "$F/snapshot-screenshot/0005-GET.resp.data" || fail "snapshot-screenshot: bytes differ"
+ko snapshot-screenshot "no screenshot.*Snapshot2.png" -- snapshot-screenshot ha-host_VM0 s2 "$t/s2.png"
+[ ! -e "$t/s2.png" ] || fail "snapshot-screenshot s2 left a file"
 
 # a command that sends a request the fixture lacks fails loudly
 ko tree-real-esx "replay|expected" -- snapshot-revert web s1
