@@ -30,6 +30,11 @@ static int decode(char **out, const char *uri, const char *s, size_t n)
 				return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
 					"URI '%s': bad %% escape '%.3s'", uri, s + i);
 			}
+			if (h == 0 && l == 0) {   /* a NUL would cut the value short unseen */
+				free(d);
+				return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
+					"URI '%s': %%00 (a NUL byte) is not allowed", uri);
+			}
 			d[j++] = (char)(h * 16 + l);
 			i += 2;
 		} else {
@@ -85,10 +90,134 @@ static int parse_query(vsnap_uri *u, const char *text, const char *q)
 	return 0;
 }
 
+/* Host names: letters, digits, '-', '.', '_' (no escapes: curl must see what we see). */
+static int host_char_ok(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c == '.' || c == '_';
+}
+
+/* IPv6 literals: hex digits, ':' and '.', and a zone after "%25" (RFC 6874). */
+static int check_ipv6(const char *uri, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			if (n - i < 4 || strncmp(s + i, "%25", 3) != 0)
+				break;
+			for (i += 3; i < n; i++)
+				if (!host_char_ok((unsigned char)s[i]))
+					break;
+			if (i == n)
+				return 0;
+			break;
+		}
+		if (!isxdigit((unsigned char)s[i]) && s[i] != ':' && s[i] != '.')
+			break;
+	}
+	return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
+		"URI '%s': '[%.*s]' is not an IPv6 address", uri, (int)n, s);
+}
+
+/*
+ * The authority [user@]host[:port] of [p, end). One reading only, refusing what another
+ * parser (libcurl, a proxy) could read differently: a second '@', a ':' in the user part (a
+ * password, refused so that it never lands in messages or recordings), characters outside
+ * host names, a port that is not all digits.
+ */
+static int parse_authority(vsnap_uri *u, const char *text, const char *p, const char *end)
+{
+	const char *at = memchr(p, '@', (size_t)(end - p)), *hostend;
+	int rc;
+
+	if (at && memchr(at + 1, '@', (size_t)(end - at - 1)))
+		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
+			"URI '%s': more than one '@' before the host is ambiguous (write an '@' "
+			"inside the user name as %%40)", text);
+	if (at) {
+		if ((rc = decode(&u->user, text, p, (size_t)(at - p))))
+			return rc;
+		if (!*u->user)
+			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
+				"URI '%s': empty user name before '@'", text);
+		for (const char *c = u->user; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
+					"URI '%s': control character in the user name", text);
+		p = at + 1;
+	}
+	if (*p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(end - p));
+
+		if (!rb)
+			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
+				"URI '%s': unterminated IPv6 address", text);
+		if ((rc = check_ipv6(text, p + 1, (size_t)(rb - p - 1))))
+			return rc;
+		/* "%25" is the escaped '%' of a zone id: keep one '%' for the host. */
+		if ((rc = decode(&u->host, text, p + 1, (size_t)(rb - p - 1))))
+			return rc;
+		hostend = rb + 1;
+	} else {
+		const char *pc = memchr(p, ':', (size_t)(end - p));
+
+		hostend = pc ? pc : end;
+		for (const char *c = p; c < hostend; c++)
+			if (!host_char_ok((unsigned char)*c))
+				return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
+					"URI '%s': character '%c' is not allowed in a host name "
+					"(letters, digits, '-', '.', '_'; IPv6 in [brackets])", text, *c);
+		if (hostend > p && !(u->host = strndup(p, (size_t)(hostend - p))))
+			return vsnap__error_oom();
+	}
+	if (hostend < end && *hostend == ':') {
+		long port = 0;
+		const char *d = hostend + 1;
+
+		for (; d < end && isdigit((unsigned char)*d) && port <= 65535; d++)
+			port = port * 10 + (*d - '0');
+		if (d != end || d == hostend + 1 || port <= 0 || port > 65535)
+			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
+				"URI '%s': bad port '%.*s' (1-65535)", text,
+				(int)(end - hostend - 1), hostend + 1);
+		u->port = (int)port;
+	} else if (hostend != end) {
+		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
+			"URI '%s': unexpected text after the host", text);
+	}
+	return 0;
+}
+
+/*
+ * A password in the URI (user:password@host) is refused before anything quotes the URI:
+ * the message shows the URI with the password cut out.
+ */
+static int refuse_password(const char *text, const char *auth, const char *end)
+{
+	const char *at = memchr(auth, '@', (size_t)(end - auth));
+	const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+
+	if (!colon)
+		return 0;
+	return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
+		"URI '%.*s:***%s': a password in the URI is not accepted (it would show in process "
+		"lists, shell history and logs); give it in an auth file or $VSNAP_PASSWORD",
+		(int)(colon - text), text, at);
+}
+
+/* Spaces and control characters are never part of a URI (RFC 3986): refuse, do not guess. */
+static int check_chars(const char *text)
+{
+	for (const char *c = text; *c; c++)
+		if ((unsigned char)*c <= 0x20 || *c == 0x7f)
+			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
+				"URI '%s': %s at byte %zu (percent-encode it)", text,
+				*c == ' ' ? "a space" : "a control character", (size_t)(c - text));
+	return 0;
+}
+
 int vsnap__uri_parse(vsnap_uri **out, const char *text)
 {
 	vsnap_uri *u;
-	const char *p, *colon, *end, *at, *hostend;
+	const char *p, *colon, *end;
 	int rc = 0;
 
 	*out = NULL;
@@ -98,8 +227,12 @@ int vsnap__uri_parse(vsnap_uri **out, const char *text)
 	if (!colon || colon == text)
 		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
 			"URI '%s': expected scheme://[user@]host[:port]/path?params", text);
-	for (p = text; p < colon; p++)
-		if (!isalnum((unsigned char)*p) && *p != '+' && *p != '-' && *p != '.')
+	p = colon + 3;
+	end = p + strcspn(p, "/?#");        /* authority */
+	if ((rc = refuse_password(text, p, end)) || (rc = check_chars(text)))
+		return rc;
+	for (const char *c = text; c < colon; c++)
+		if (!isalnum((unsigned char)*c) && *c != '+' && *c != '-' && *c != '.')
 			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
 				"URI '%s': bad character in scheme", text);
 	if (!(u = calloc(1, sizeof(*u))))
@@ -110,51 +243,8 @@ int vsnap__uri_parse(vsnap_uri **out, const char *text)
 	}
 	for (char *s = u->scheme; *s; s++)
 		*s = (char)tolower((unsigned char)*s);
-
-	p = colon + 3;
-	end = p + strcspn(p, "/?#");        /* authority */
-	at = memchr(p, '@', (size_t)(end - p));
-	if (at) {
-		if ((rc = decode(&u->user, text, p, (size_t)(at - p))))
-			goto fail;
-		p = at + 1;
-	}
-	hostend = end;
-	if (*p == '[') {                    /* IPv6 literal */
-		const char *rb = memchr(p, ']', (size_t)(end - p));
-		if (!rb) {
-			rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
-				"URI '%s': unterminated IPv6 address", text);
-			goto fail;
-		}
-		if (!(u->host = strndup(p + 1, (size_t)(rb - p - 1)))) {
-			rc = vsnap__error_oom();
-			goto fail;
-		}
-		p = rb + 1;
-	} else {
-		const char *pc = memchr(p, ':', (size_t)(end - p));
-		hostend = pc ? pc : end;
-		if (hostend > p && !(u->host = strndup(p, (size_t)(hostend - p)))) {
-			rc = vsnap__error_oom();
-			goto fail;
-		}
-		p = hostend;
-	}
-	if (p < end && *p == ':') {
-		char *e = NULL;
-		long port = strtol(p + 1, &e, 10);
-		if (e != end || port <= 0 || port > 65535) {
-			rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
-				"URI '%s': bad port '%.*s'", text, (int)(end - p - 1), p + 1);
-			goto fail;
-		}
-		u->port = (int)port;
-	} else if (p != end) {
-		rc = vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
-			"URI '%s': unexpected text after the host", text);
+	if ((rc = parse_authority(u, text, p, end)))
 		goto fail;
-	}
 	p = end;
 	if (*p == '/') {
 		size_t n = strcspn(p, "?#");
@@ -197,10 +287,11 @@ int vsnap__uri_param_bool(const vsnap_uri *uri, const char *key, int def)
 
 	if (!v)
 		return def;
-	if (!strcmp(v, "1") || !strcasecmp(v, "yes") || !strcasecmp(v, "true") || !*v)
+	/* An empty value is an error, not "on": ?no_verify= must never turn checks off. */
+	if (!strcmp(v, "1") || !strcasecmp(v, "yes") || !strcasecmp(v, "true"))
 		return 1;
 	if (!strcmp(v, "0") || !strcasecmp(v, "no") || !strcasecmp(v, "false"))
 		return 0;
 	return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
-		"URI parameter '%s': expected 0 or 1, got '%s'", key, v);
+		"URI parameter '%s': expected 1, yes, true, 0, no or false, got '%s'", key, v);
 }

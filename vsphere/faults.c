@@ -196,6 +196,22 @@ int vsnap__vs_soap_error(vsnap_vs_client *c, const char *op, const char *what)
 			fs = soap->fault->SOAP_ENV__Reason->SOAP_ENV__Text;
 		return vsnap__vs_fault_raise(d ? d->__any : NULL, fs, ctx);
 	}
+	if (soap->error >= 200 && soap->error < 300) {
+		/* gSOAP reports a 2xx reply it could not read as that status: it is no error of
+		 * HTTP's, the body was not the SOAP reply expected. */
+		char excerpt[121];
+		size_t i;
+
+		snprintf(excerpt, sizeof(excerpt), "%s", c->x.resp.len ? c->x.resp.ptr
+			: "an empty body");
+		for (i = 0; excerpt[i]; i++)
+			if (excerpt[i] == '\n' || excerpt[i] == '\r' || excerpt[i] == '\t')
+				excerpt[i] = ' ';
+		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_SOAP,
+			"%s: '%s' answered HTTP %d with %zu bytes that are not a SOAP "
+			"<%sResponse>: it begins '%s'", ctx, c->url, soap->error, c->x.resp.len, op,
+			excerpt);
+	}
 	if (soap->error >= 100 && soap->error < 600) {
 		/* The body is often an HTML page: keep its start, on one line. */
 		char excerpt[201];
