@@ -157,47 +157,37 @@ static size_t backslash_len(const char *t, const char *end, unsigned long cp)
 	return v == cp ? 6 : 0;
 }
 
-/* Length of the text at t spelling `secret` in any mix of escapings; 0: no match. */
-static size_t match_at(const char *t, const char *end, const char *secret)
+/*
+ * Length of the text at t spelling `secret` in any mix of escapings; 0: no match. Where the
+ * text could be an escape or the raw character ('&' of "&amp;" is also a raw '&'), both are
+ * tried: escapes first, then raw (a secret "a&amp;" stays findable in its raw spelling).
+ * Branches end at the first character that differs, so real text costs about one pass.
+ */
+static size_t match_at(const char *t, const char *end, const unsigned char *s)
 {
-	const unsigned char *s = (const unsigned char *)secret;
-	const char *p = t;
+	size_t k = 1, n = 0, rest;
+	unsigned long cp;
 
-	while (*s) {
-		size_t k = 1, n = 0;
-		unsigned long cp;
-
-		if (p >= end)
-			return 0;
-		if ((unsigned char)*p == *s) {
-			p++;
-			s++;
-			continue;
-		}
-		if (*p == '%' && end - p >= 3 && vsnap__hex_digit((unsigned char)p[1]) >= 0 &&
-		    vsnap__hex_digit((unsigned char)p[2]) >= 0 &&
-		    vsnap__hex_digit((unsigned char)p[1]) * 16 +
-		    vsnap__hex_digit((unsigned char)p[2]) == *s) {
-			p += 3;
-			s++;
-			continue;
-		}
-		if (*p == '+' && *s == ' ') {
-			p++;
-			s++;
-			continue;
-		}
+	if (!*s)
+		return 0;
+	if (t >= end)
+		return (size_t)-1;
+	if (*t == '%' && end - t >= 3 && vsnap__hex_digit((unsigned char)t[1]) >= 0 &&
+	    vsnap__hex_digit((unsigned char)t[2]) >= 0 &&
+	    vsnap__hex_digit((unsigned char)t[1]) * 16 + vsnap__hex_digit((unsigned char)t[2]) ==
+	    *s)
+		n = 3;
+	else if (*t == '+' && *s == ' ')
+		n = 1;
+	else if (*t == '&' || *t == '\\') {
 		cp = utf8_at(s, strlen((const char *)s), &k);
-		if (*p == '&')
-			n = entity_len(p, end, cp);
-		else if (*p == '\\')
-			n = backslash_len(p, end, cp);
-		if (!n)
-			return 0;
-		p += n;
-		s += k;
+		n = *t == '&' ? entity_len(t, end, cp) : backslash_len(t, end, cp);
 	}
-	return (size_t)(p - t);
+	if (n && (rest = match_at(t + n, end, s + k)) != (size_t)-1)
+		return n + rest;
+	if ((unsigned char)*t == *s && (rest = match_at(t + 1, end, s + 1)) != (size_t)-1)
+		return 1 + rest;
+	return (size_t)-1;
 }
 
 /* The base64 text that stands for `secret` when it starts `align` bytes into a 3-byte group,
@@ -252,7 +242,9 @@ static char *scrub_with(const pattern *pats, size_t npats, const char *text, siz
 		size_t m = 0;
 
 		for (size_t i = 0; i < npats && !m; i++) {
-			m = match_at(p, end, pats[i].plain);
+			m = match_at(p, end, (const unsigned char *)pats[i].plain);
+			if (m == (size_t)-1)
+				m = 0;
 			for (int b = 0; b < 6 && !m; b++) {
 				size_t bl = pats[i].b64[b] ? strlen(pats[i].b64[b]) : 0;
 

@@ -76,6 +76,7 @@ static int parse_query(vsnap_uri *u, const char *text, const char *q)
 			p->key = p->value = NULL;
 			size_t klen = eq ? (size_t)(eq - q) : len;
 			int rc = decode(&p->key, text, q, klen);
+			p->bare = !eq;
 			if (rc == 0)
 				rc = eq ? decode(&p->value, text, eq + 1, len - klen - 1)
 					: decode(&p->value, text, "", 0);
@@ -99,20 +100,15 @@ static int host_char_ok(unsigned char c)
 /* IPv6 literals: hex digits, ':' and '.', and a zone after "%25" (RFC 6874). */
 static int check_ipv6(const char *uri, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			if (n - i < 4 || strncmp(s + i, "%25", 3) != 0)
-				break;
-			for (i += 3; i < n; i++)
-				if (!host_char_ok((unsigned char)s[i]))
-					break;
-			if (i == n)
-				return 0;
-			break;
-		}
-		if (!isxdigit((unsigned char)s[i]) && s[i] != ':' && s[i] != '.')
-			break;
-	}
+	size_t i = 0;
+
+	while (i < n && (isxdigit((unsigned char)s[i]) || s[i] == ':' || s[i] == '.'))
+		i++;
+	if (i < n && n - i > 3 && strncmp(s + i, "%25", 3) == 0)
+		for (i += 3; i < n && host_char_ok((unsigned char)s[i]); i++)
+			;
+	if (i == n && n > 0)
+		return 0;
 	return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
 		"URI '%s': '[%.*s]' is not an IPv6 address", uri, (int)n, s);
 }
@@ -271,24 +267,33 @@ fail:
 	return rc;
 }
 
-const char *vsnap__uri_param(const vsnap_uri *uri, const char *key)
+static const vsnap_uri_param *find_param(const vsnap_uri *uri, const char *key)
 {
-	const char *v = NULL;
+	const vsnap_uri_param *v = NULL;
 
 	for (size_t i = 0; i < uri->nparams; i++)
 		if (strcasecmp(uri->params[i].key, key) == 0)
-			v = uri->params[i].value;
+			v = &uri->params[i];
 	return v;
+}
+
+const char *vsnap__uri_param(const vsnap_uri *uri, const char *key)
+{
+	const vsnap_uri_param *p = find_param(uri, key);
+
+	return p ? p->value : NULL;
 }
 
 int vsnap__uri_param_bool(const vsnap_uri *uri, const char *key, int def)
 {
-	const char *v = vsnap__uri_param(uri, key);
+	const vsnap_uri_param *p = find_param(uri, key);
+	const char *v = p ? p->value : NULL;
 
 	if (!v)
 		return def;
-	/* An empty value is an error, not "on": ?no_verify= must never turn checks off. */
-	if (!strcmp(v, "1") || !strcasecmp(v, "yes") || !strcasecmp(v, "true"))
+	/* "?flag" alone means on; "?flag=" (a value left out, a script's empty variable) is an
+	 * error: it must never turn checks off. */
+	if (p->bare || !strcmp(v, "1") || !strcasecmp(v, "yes") || !strcasecmp(v, "true"))
 		return 1;
 	if (!strcmp(v, "0") || !strcasecmp(v, "no") || !strcasecmp(v, "false"))
 		return 0;
