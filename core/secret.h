@@ -13,8 +13,10 @@
 
 #include <stddef.h>
 
-/* Secrets shorter than this are not searched for (a 2-letter value would blank messages). */
-#define VSNAP_SECRET_MIN_LEN 4
+/* Secrets shorter than this are not searched for by value: a short test password like "pass"
+ * would turn every "password" in a message into "(redacted)word". Element-name redaction of
+ * the Login request still covers them. */
+#define VSNAP_SECRET_MIN_LEN 6
 
 /*
  * Registers a copy of `secret` (ignored when NULL or shorter than VSNAP_SECRET_MIN_LEN).
