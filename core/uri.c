@@ -4,6 +4,7 @@
 #include "core/util.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -183,88 +184,122 @@ static int parse_authority(vsnap_uri *u, const char *text, const char *p, const 
 }
 
 /*
- * A password in the URI (user:password@host) is refused before anything quotes the URI:
- * the message shows the URI with the password cut out.
+ * The URI as messages show it: when a ':' comes before the first '@' after "://" (what could
+ * be user:password@, even when the password holds '/', '?' or '#'), that part is "***".
+ * Every message of this file quotes this form, never the text itself. malloc'ed.
  */
-static int refuse_password(const char *text, const char *auth, const char *end)
+static char *uri_shown(const char *text)
 {
-	const char *at = memchr(auth, '@', (size_t)(end - auth));
+	const char *start = strstr(text, "://"), *at;
+	char *out = NULL;
+
+	start = start ? start + 3 : text;
+	at = strchr(start, '@');
+	if (at && memchr(start, ':', (size_t)(at - start))) {
+		if (asprintf(&out, "%.*s***%s", (int)(start - text), text, at) < 0)
+			out = NULL;
+		return out;
+	}
+	return strdup(text);
+}
+
+/*
+ * A password in the URI (user:password@host) is refused before anything else, so that it
+ * never lands in messages or recordings. "host:443/path@x" is a port, not a password.
+ */
+static int refuse_password(const char *show, const char *auth)
+{
+	const char *at = strchr(auth, '@');
 	const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	const char *d = colon ? colon + 1 : NULL;
 
 	if (!colon)
 		return 0;
+	while (d < at && *d >= '0' && *d <= '9')
+		d++;
+	if (d > colon + 1 && d < at && (*d == '/' || *d == '?' || *d == '#') &&
+	    !memchr(auth, '@', (size_t)(colon - auth)))
+		return 0;
 	return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
-		"URI '%.*s:***%s': a password in the URI is not accepted (it would show in process "
-		"lists, shell history and logs); give it in an auth file or $VSNAP_PASSWORD",
-		(int)(colon - text), text, at);
+		"URI '%s': a password in the URI is not accepted (it would show in process "
+		"lists, shell history and logs); give it in an auth file or $VSNAP_PASSWORD", show);
 }
 
 /* Spaces and control characters are never part of a URI (RFC 3986): refuse, do not guess. */
-static int check_chars(const char *text)
+static int check_chars(const char *text, const char *show)
 {
 	for (const char *c = text; *c; c++)
 		if ((unsigned char)*c <= 0x20 || *c == 0x7f)
 			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
-				"URI '%s': %s at byte %zu (percent-encode it)", text,
+				"URI '%s': %s at byte %zu (percent-encode it)", show,
 				*c == ' ' ? "a space" : "a control character", (size_t)(c - text));
 	return 0;
 }
 
-int vsnap__uri_parse(vsnap_uri **out, const char *text)
+static int parse(vsnap_uri *u, const char *text, const char *show)
 {
-	vsnap_uri *u;
 	const char *p, *colon, *end;
-	int rc = 0;
+	int rc;
 
-	*out = NULL;
-	if (!text || !*text)
-		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF, "empty connection URI");
 	colon = strstr(text, "://");
 	if (!colon || colon == text)
 		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
-			"URI '%s': expected scheme://[user@]host[:port]/path?params", text);
+			"URI '%s': expected scheme://[user@]host[:port]/path?params", show);
 	p = colon + 3;
-	end = p + strcspn(p, "/?#");        /* authority */
-	if ((rc = refuse_password(text, p, end)) || (rc = check_chars(text)))
+	if ((rc = refuse_password(show, p)) || (rc = check_chars(text, show)))
 		return rc;
 	for (const char *c = text; c < colon; c++)
 		if (!isalnum((unsigned char)*c) && *c != '+' && *c != '-' && *c != '.')
 			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
-				"URI '%s': bad character in scheme", text);
-	if (!(u = calloc(1, sizeof(*u))))
+				"URI '%s': bad character in scheme", show);
+	if (!(u->scheme = strndup(text, (size_t)(colon - text))))
 		return vsnap__error_oom();
-	if (!(u->scheme = strndup(text, (size_t)(colon - text)))) {
-		free(u);
-		return vsnap__error_oom();
-	}
 	for (char *s = u->scheme; *s; s++)
 		*s = (char)tolower((unsigned char)*s);
-	if ((rc = parse_authority(u, text, p, end)))
-		goto fail;
+	end = p + strcspn(p, "/?#");        /* authority */
+	if ((rc = parse_authority(u, show, p, end)))
+		return rc;
 	p = end;
 	if (*p == '/') {
 		size_t n = strcspn(p, "?#");
-		if ((rc = decode(&u->path, text, p, n)))
-			goto fail;
+		if ((rc = decode(&u->path, show, p, n)))
+			return rc;
 		p += n;
 	}
 	if (*p == '?') {
 		size_t n = strcspn(p + 1, "#");
 		char *q = strndup(p + 1, n);
-		if (!q) {
-			rc = vsnap__error_oom();
-			goto fail;
-		}
-		rc = parse_query(u, text, q);
+		if (!q)
+			return vsnap__error_oom();
+		rc = parse_query(u, show, q);
 		free(q);
-		if (rc)
-			goto fail;
+	}
+	return rc;
+}
+
+int vsnap__uri_parse(vsnap_uri **out, const char *text)
+{
+	vsnap_uri *u;
+	char *show;
+	int rc;
+
+	*out = NULL;
+	if (!text || !*text)
+		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF, "empty connection URI");
+	if (!(show = uri_shown(text)))
+		return vsnap__error_oom();
+	if (!(u = calloc(1, sizeof(*u)))) {
+		free(show);
+		return vsnap__error_oom();
+	}
+	rc = parse(u, text, show);
+	free(show);
+	if (rc) {
+		vsnap__uri_free(u);
+		return rc;
 	}
 	*out = u;
 	return 0;
-fail:
-	vsnap__uri_free(u);
-	return rc;
 }
 
 static const vsnap_uri_param *find_param(const vsnap_uri *uri, const char *key)

@@ -176,6 +176,29 @@ int vsnap__vs_fault_raise(const char *raw, const char *message, const char *cont
 	return rc;
 }
 
+/* What a reply that is not the expected SOAP response holds, for the message: the first
+ * element inside the SOAP Body, else the start of the text on one line. */
+static void arrived(const vsnap_vs_client *c, char *out, size_t size)
+{
+	const char *b = c->x.resp.ptr, *body = b ? strstr(b, "Body>") : NULL, *lt;
+	size_t i;
+
+	if (!b || !c->x.resp.len) {
+		snprintf(out, size, "the body is empty");
+		return;
+	}
+	if (body && (lt = strchr(body, '<')) && lt[1] != '/') {
+		size_t n = strcspn(lt + 1, " \t\r\n/>");
+
+		snprintf(out, size, "the SOAP Body holds <%.*s>", (int)(n > 80 ? 80 : n), lt + 1);
+		return;
+	}
+	snprintf(out, size, "it begins '%.100s'", b);
+	for (i = 0; out[i]; i++)
+		if (out[i] == '\n' || out[i] == '\r' || out[i] == '\t')
+			out[i] = ' ';
+}
+
 /* Maps soap->error of a finished call to a vsnap error about "<op> on <what>". */
 int vsnap__vs_soap_error(vsnap_vs_client *c, const char *op, const char *what)
 {
@@ -196,21 +219,17 @@ int vsnap__vs_soap_error(vsnap_vs_client *c, const char *op, const char *what)
 			fs = soap->fault->SOAP_ENV__Reason->SOAP_ENV__Text;
 		return vsnap__vs_fault_raise(d ? d->__any : NULL, fs, ctx);
 	}
-	if (soap->error >= 200 && soap->error < 300) {
-		/* gSOAP reports a 2xx reply it could not read as that status: it is no error of
-		 * HTTP's, the body was not the SOAP reply expected. */
-		char excerpt[121];
-		size_t i;
+	if ((soap->error >= 200 && soap->error < 300) ||
+	    (c->x.http_status >= 200 && c->x.http_status < 300)) {
+		/* gSOAP reports a 2xx reply it could not read as that status or as a tag
+		 * mismatch: no HTTP error, the body was not the SOAP reply expected. */
+		char got[160];
 
-		snprintf(excerpt, sizeof(excerpt), "%s", c->x.resp.len ? c->x.resp.ptr
-			: "an empty body");
-		for (i = 0; excerpt[i]; i++)
-			if (excerpt[i] == '\n' || excerpt[i] == '\r' || excerpt[i] == '\t')
-				excerpt[i] = ' ';
+		arrived(c, got, sizeof(got));
 		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_SOAP,
-			"%s: '%s' answered HTTP %d with %zu bytes that are not a SOAP "
-			"<%sResponse>: it begins '%s'", ctx, c->url, soap->error, c->x.resp.len, op,
-			excerpt);
+			"%s: '%s' answered HTTP %ld with %zu bytes that are not a SOAP "
+			"<%sResponse>: %s", ctx, c->url, c->x.http_status ? c->x.http_status :
+			(long)soap->error, c->x.resp.len, op, got);
 	}
 	if (soap->error >= 100 && soap->error < 600) {
 		/* The body is often an HTML page: keep its start, on one line. */

@@ -92,8 +92,12 @@ static char *slurp_tree(const char *d)
 	return out;
 }
 
-/* The command names `vsnap --help` lists (lines "  name ..."). */
-static int commands(char names[][48], int max)
+/*
+ * The commands `vsnap --help` lists (lines "  name  SYNOPSIS"), each with arguments made from
+ * its synopsis: DOMAIN -> vm1, SNAPSHOT -> s1, FILE -> a domain XML file, literal words kept,
+ * optional parts left out. So each command gets as far as its first request.
+ */
+static int commands(char names[][48], char args[][160], int max)
 {
 	char cmd[600], *out, *line, *save = NULL;
 	int n = 0;
@@ -101,7 +105,8 @@ static int commands(char names[][48], int max)
 	snprintf(cmd, sizeof(cmd), "'%s' --help 2>&1", getenv("VSNAP_BIN"));
 	fault_run(&out, cmd);
 	for (line = strtok_r(out, "\n", &save); line && n < max; line = strtok_r(NULL, "\n", &save)) {
-		size_t len;
+		char *syn, *tok, *tsave = NULL;
+		size_t len, used = 0;
 
 		if (strncmp(line, "  ", 2) || line[2] == ' ' || line[2] == '-')
 			continue;
@@ -109,7 +114,27 @@ static int commands(char names[][48], int max)
 		if (len == 0 || len >= 48 || strspn(line + 2, "abcdefghijklmnopqrstuvwxyz0123456789-")
 		    != len)
 			continue;
-		snprintf(names[n++], 48, "%.*s", (int)len, line + 2);
+		snprintf(names[n], 48, "%.*s", (int)len, line + 2);
+		args[n][0] = '\0';
+		syn = line + 2 + len;
+		for (tok = strtok_r(syn, " \t", &tsave); tok; tok = strtok_r(NULL, " \t", &tsave)) {
+			const char *a = tok;
+
+			if (*tok == '[')
+				break;
+			if (!strcmp(tok, "DOMAIN"))
+				a = "vm1";
+			else if (!strcmp(tok, "(SNAPSHOT") || !strcmp(tok, "SNAPSHOT"))
+				a = "s1";
+			else if (!strcmp(tok, "FILE"))
+				a = "\"$HOSTILE_FILE\"";
+			else if (*tok == '(' || *tok == '|' || strchr(tok, ')'))
+				continue;
+			used += (size_t)snprintf(args[n] + used, 160 - used, " %s", a);
+			if (used >= 160)
+				break;
+		}
+		n++;
 	}
 	free(out);
 	return n;
@@ -134,14 +159,14 @@ static void text_add(text *t, const char *s)
 /* Runs every command once with `uri` (from $HOSTILE_URI: no shell quoting of the secret). */
 static int run_all(text *out, const char *uri, const char *tag, int *saw_redacted)
 {
-	char names[96][48], cmd[1200], *got;
-	int n = commands(names, 96);
+	char names[64][48], args[64][160], cmd[2048], *got;
+	int n = commands(names, args, 64);
 
 	setenv("HOSTILE_URI", uri, 1);
 	for (int i = 0; i < n; i++) {
-		snprintf(cmd, sizeof(cmd), "'%s' --debug --timeout 20 --record '%s/%s-%s' "
-			"-c \"$HOSTILE_URI\" %s vm1 s1 </dev/null 2>&1", getenv("VSNAP_BIN"), dir,
-			tag, names[i], names[i]);
+		snprintf(cmd, sizeof(cmd), "'%.512s' --debug --timeout 20 --record '%s/rec/%s-%.47s' "
+			"-c \"$HOSTILE_URI\" %.47s%.159s </dev/null 2>&1", getenv("VSNAP_BIN"), dir,
+			tag, names[i], names[i], args[i]);
 		fault_run(&got, cmd);
 		if (strstr(got, "(redacted)"))
 			(*saw_redacted)++;
@@ -175,6 +200,14 @@ static void test_fault_hostile__every_command_echoed(void **state)
 		skip();
 	cfg.upstream_port = atoi(strrchr(sim.url, ':') + 1);
 	cfg.upstream_tls = 1;
+	snprintf(authf, sizeof(authf), "%s/domain.xml", dir);
+	assert_non_null(f = fopen(authf, "w"));
+	fputs("<domain type='vmware'><name>vm1</name><memory>1024</memory><vcpu>1</vcpu>"
+		"<os><type>hvm</type></os></domain>\n", f);
+	fclose(f);
+	setenv("HOSTILE_FILE", authf, 1);
+	snprintf(authf, sizeof(authf), "%s/rec", dir);
+	assert_int_equal(mkdir(authf, 0700), 0);
 
 	/* 1. The password in the URI: refused by every command, never echoed. */
 	enc[0] = '\0';
@@ -203,7 +236,13 @@ static void test_fault_hostile__every_command_echoed(void **state)
 	setenv("VSNAP_AUTH_FILE", authf, 1);
 	snprintf(uri, sizeof(uri), "esx://127.0.0.1:%d/?transport=http",
 		atoi(strrchr(fs_url(srv), ':') + 1));
-	run_all(&out, uri, "file", &redacted);
+	{
+		size_t before = out.len;
+
+		run_all(&out, uri, "file", &redacted);
+		if (getenv("HOSTILE_VERBOSE"))
+			print_message("%s\n", out.data + before);
+	}
 	assert_true(fs_count(srv, "Login") >= n / 2);   /* most commands did log in */
 	fs_stop(srv);
 	srv = NULL;
@@ -222,7 +261,8 @@ static void test_fault_hostile__every_command_echoed(void **state)
 	fs_cookies(srv, cookies, sizeof(cookies));
 	fs_stop(srv);
 
-	rec = slurp_tree(dir);
+	snprintf(authf, sizeof(authf), "%s/rec", dir);
+	rec = slurp_tree(authf);
 	assert_clean(out.data, password, "the password (CLI output and --debug)");
 	assert_clean(rec, password, "the password (recordings)");
 	for (tok = strtok_r(cookies, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
