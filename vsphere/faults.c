@@ -178,25 +178,32 @@ int vsnap__vs_fault_raise(const char *raw, const char *message, const char *cont
 
 /* What a reply that is not the expected SOAP response holds, for the message: the first
  * element inside the SOAP Body, else the start of the text on one line. */
-static void arrived(const vsnap_vs_client *c, char *out, size_t size)
+static int arrived(const vsnap_vs_client *c, const char *op, char *out, size_t size)
 {
 	const char *b = c->x.resp.ptr, *body = b ? strstr(b, "Body>") : NULL, *lt;
 	size_t i;
 
 	if (!b || !c->x.resp.len) {
 		snprintf(out, size, "the body is empty");
-		return;
+		return 0;
 	}
 	if (body && (lt = strchr(body, '<')) && lt[1] != '/') {
 		size_t n = strcspn(lt + 1, " \t\r\n/>");
+		const char *name = memchr(lt + 1, ':', n) ? (const char *)memchr(lt + 1, ':', n) + 1
+			: lt + 1;
+		size_t nn = n - (size_t)(name - (lt + 1)), ol = strlen(op);
 
+		/* The expected element, but unreadable: malformed or cut short, not foreign. */
+		if (nn == ol + 8 && !strncmp(name, op, ol) && !strncmp(name + ol, "Response", 8))
+			return 1;
 		snprintf(out, size, "the SOAP Body holds <%.*s>", (int)(n > 80 ? 80 : n), lt + 1);
-		return;
+		return 0;
 	}
 	snprintf(out, size, "it begins '%.100s'", b);
 	for (i = 0; out[i]; i++)
 		if (out[i] == '\n' || out[i] == '\r' || out[i] == '\t')
 			out[i] = ' ';
+	return 0;
 }
 
 /* Maps soap->error of a finished call to a vsnap error about "<op> on <what>". */
@@ -225,13 +232,14 @@ int vsnap__vs_soap_error(vsnap_vs_client *c, const char *op, const char *what)
 		 * mismatch: no HTTP error, the body was not the SOAP reply expected. */
 		char got[160];
 
-		arrived(c, got, sizeof(got));
-		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_SOAP,
-			"%s: '%s' answered HTTP %ld with %zu bytes that are not a SOAP "
-			"<%sResponse>: %s", ctx, c->url, c->x.http_status ? c->x.http_status :
-			(long)soap->error, c->x.resp.len, op, got);
+		if (!arrived(c, op, got, sizeof(got)))
+			return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_SOAP,
+				"%s: '%s' answered HTTP %ld with %zu bytes that are not a SOAP "
+				"<%sResponse>: %s", ctx, c->url, c->x.http_status ?
+				c->x.http_status : (long)soap->error, c->x.resp.len, op, got);
 	}
-	if (soap->error >= 100 && soap->error < 600) {
+	/* (A 2xx here holds the expected element, cut short: "malformed" below.) */
+	if (soap->error >= 100 && soap->error < 600 && (soap->error < 200 || soap->error > 299)) {
 		/* The body is often an HTML page: keep its start, on one line. */
 		char excerpt[201];
 		size_t i;

@@ -347,6 +347,27 @@ static void test_fault_hostile__soap_caps_and_messages(void **state)
 	free(sc);
 }
 
+/* Item 8: input files are text; a NUL or 64 MiB stops the reading at once, naming the file. */
+static void test_fault_hostile__input_files_capped(void **state)
+{
+	char cmd[1200], *out;
+	const char *bin = getenv("VSNAP_BIN");
+
+	(void)state;
+	if (!bin || access(bin, X_OK) != 0)
+		skip();
+	snprintf(cmd, sizeof(cmd), "'%s' vmx2xml /dev/zero 2>&1", bin);
+	assert_int_not_equal(fault_run(&out, cmd), 0);
+	assert_non_null(strstr(out, "'/dev/zero' has a NUL byte at offset 0: not a text file"));
+	free(out);
+	/* 70 MB of text on stdin: refused at the cap, not read to the end first */
+	snprintf(cmd, sizeof(cmd), "yes vmx.key = value | head -c 70000000 | '%s' vmx2xml - 2>&1",
+		bin);
+	assert_int_not_equal(fault_run(&out, cmd), 0);
+	assert_non_null(strstr(out, "'-' is larger than 64 MiB: refused"));
+	free(out);
+}
+
 static int setup(void **state)
 {
 	vsnap_vcsim_opts so = { NULL, "root", password };
@@ -373,6 +394,7 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fault_hostile__input_files_capped),
 		cmocka_unit_test(test_fault_hostile__soap_caps_and_messages),
 		cmocka_unit_test(test_fault_hostile__every_command_echoed),
 	};
