@@ -573,4 +573,6 @@ const vsnap_driver vsnap__qemu_driver = {
 	.snapshot_delete = vsnap__qemu_snapshot_delete,
 	.snapshot_edit = qemu_snapshot_edit,
 	.snapshot_delete_all = qemu_snapshot_delete_all,
+	.snapshot_check_data = vsnap__qemu_snapshot_check_data,
+	.snapshot_files_handover = vsnap__qemu_snapshot_files_handover,
 };

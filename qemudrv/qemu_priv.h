@@ -128,4 +128,9 @@ int vsnap__qemu_exec_uri(char **out, const char *file, int save);
 int vsnap__qemu_snapjob_args(char **out, const char *job, const char *tag, char **nodes,
 	const vsnap_qemu_plan_disk *plan, size_t n, int with_vmstate);
 
+/* check_data.c: the driver's snapshot_check_data (metadata moved in from elsewhere). */
+int vsnap__qemu_snapshot_check_data(vsnap_domain *dom, const vsnap_snapshot_def *snap);
+/* handover.c: the driver's snapshot_files_handover. */
+int vsnap__qemu_snapshot_files_handover(vsnap_domain *from, vsnap_domain *to);
+
 #endif
