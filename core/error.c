@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "core/error.h"
+#include "core/secret.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -23,12 +24,24 @@ static void release(void)
 	thread_error.fault = NULL;
 }
 
+/* Messages quote what servers and files said: no registered secret may survive in them. */
+static int scrub(char **msg)
+{
+	char *clean = vsnap__secret_scrub_str(*msg);
+
+	free(*msg);
+	*msg = clean;
+	return clean ? 0 : -1;
+}
+
 static int set_v(int code, int klass, const char *fault, const char *fmt, va_list ap)
 {
 	char *msg = NULL;
 	char *fault_copy = NULL;
 
 	if (vasprintf(&msg, fmt, ap) < 0)
+		return vsnap__error_oom();
+	if (scrub(&msg) < 0)
 		return vsnap__error_oom();
 	if (fault && !(fault_copy = strdup(fault))) {
 		free(msg);
@@ -98,6 +111,8 @@ int vsnap__error_prefix(const char *fmt, ...)
 		return vsnap__error_oom();
 	}
 	free(prefix);
+	if (scrub(&joined) < 0)
+		return vsnap__error_oom();
 	free(thread_error.message);
 	thread_error.message = joined;
 	return thread_error.code;

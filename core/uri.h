@@ -7,6 +7,7 @@
 typedef struct {
 	char *key;
 	char *value;   /* percent-decoded; "" for "key" without "=" */
+	int bare;      /* "key" without "=" (a flag), as opposed to "key=" */
 } vsnap_uri_param;
 
 typedef struct {
@@ -24,8 +25,9 @@ int vsnap__uri_parse(vsnap_uri **out, const char *text);
 void vsnap__uri_free(vsnap_uri *uri);
 /* The last value of `key`, or NULL. */
 const char *vsnap__uri_param(const vsnap_uri *uri, const char *key);
-/* A boolean param: "1"/"yes"/"true" -> 1, "0"/"no"/"false" -> 0, absent -> def,
- * else VSNAP_EPARSE (-7) */
+/* A boolean param: "1"/"yes"/"true" or the bare key ("?flag") -> 1, "0"/"no"/"false" -> 0
+ * (case-insensitive), absent -> def; anything else, "key=" with an empty value included, is
+ * VSNAP_EPARSE. */
 int vsnap__uri_param_bool(const vsnap_uri *uri, const char *key, int def);
 
 #endif

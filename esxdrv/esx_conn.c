@@ -67,6 +67,13 @@ static int build_url(char **out, const vsnap_uri *uri)
 	if (strcmp(transport, "https") != 0 && strcmp(transport, "http") != 0)
 		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_CONF,
 			"URI parameter transport='%s': expected 'https' or 'http'", transport);
+	/* A pin or a CA file asks for verified TLS: plain HTTP would drop it without a word. */
+	if (strcmp(transport, "http") == 0 && (vsnap__uri_param(uri, "thumbprint") ||
+			vsnap__uri_param(uri, "cafile")))
+		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_CONF,
+			"URI parameters: transport=http sends everything (the password too) in clear "
+			"text, so it cannot honour %s=; drop transport=http to use verified HTTPS",
+			vsnap__uri_param(uri, "thumbprint") ? "thumbprint" : "cafile");
 	if (port == 0)
 		port = strcmp(transport, "https") == 0 ? 443 : 80;
 	if ((size_t)snprintf(buf, sizeof(buf), "%s://%s%s%s:%d/sdk", transport, v6 ? "[" : "",
@@ -104,7 +111,7 @@ static int check_api_type(const vsnap_uri *uri, esx_kind kind, const char *api_t
 	int want_vc = kind == ESX_KIND_VPX;
 	char hint[768];
 
-	if (!api_type)
+	if (!api_type || !*api_type)
 		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_ESX,
 			"%s: the server did not say which API it serves (about.apiType)", uri->host);
 	if (want_vc && strcmp(api_type, "VirtualCenter") != 0) {

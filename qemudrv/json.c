@@ -2,6 +2,7 @@
 #include "qemudrv/json.h"
 #include "core/error.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,22 @@ static int parse_container(qjson *v, parser *p, char close)
 	}
 }
 
+/*
+ * The integer part of a double, saturated as strtoll saturates integers: converting a double
+ * outside long long's range (1e300, an "actual-size" of 1e19) is undefined behaviour in C.
+ * NaN cannot come from JSON text, but strtod accepts "nan" spellings QEMU never sends: 0.
+ */
+static long long saturate(double d)
+{
+	if (d != d)
+		return 0;
+	if (d >= 9223372036854775808.0)      /* 2^63: the first double above LLONG_MAX */
+		return LLONG_MAX;
+	if (d < -9223372036854775808.0)
+		return LLONG_MIN;
+	return (long long)d;
+}
+
 static int parse_number(qjson *v, parser *p)
 {
 	char tmp[64];
@@ -196,7 +213,7 @@ static int parse_number(qjson *v, parser *p)
 	if (n == 0 || *end)
 		return fail(p, "a number");
 	v->num = strchr(tmp, '.') || strchr(tmp, 'e') || strchr(tmp, 'E') ?
-		(long long)v->dbl : strtoll(tmp, NULL, 10);
+		saturate(v->dbl) : strtoll(tmp, NULL, 10);
 	return 0;
 }
 

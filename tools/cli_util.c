@@ -106,6 +106,9 @@ const cli_opt *cli_opt_get(const cli_opt *opts, size_t nopts, const char *name)
 	return NULL;
 }
 
+/* Input files (.vmx, .vmsd, domain and snapshot XML) larger than this are refused. */
+#define CLI_MAX_INPUT (64 * 1024 * 1024)
+
 int cli_read_file(char **out, size_t *len, const char *path)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -130,7 +133,27 @@ int cli_read_file(char **out, size_t *len, const char *path)
 			buf = nb;
 			cap = cap ? cap * 2 : 8192;
 		}
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		size_t want = cap - n - 1, got;
+
+		if (want > CLI_MAX_INPUT + 1 - n)
+			want = CLI_MAX_INPUT + 1 - n;
+		got = fread(buf + n, 1, want, f);
+		/* Inputs are text: a NUL (/dev/zero, an image given by mistake) or the cap stops
+		 * the reading at once instead of growing memory to the size of the device. */
+		const char *nul = memchr(buf + n, '\0', got);
+		if (nul || n + got > CLI_MAX_INPUT) {
+			if (nul)
+				fprintf(stderr, "error: '%s' has a NUL byte at offset %zu: not a text "
+					"file (.vmx, .vmsd, XML)\n", path, (size_t)(nul - buf));
+			else
+				fprintf(stderr, "error: '%s' is larger than %d MiB: refused (inputs are "
+					"text files; see docs/testing.md, limits)\n", path,
+					CLI_MAX_INPUT >> 20);
+			free(buf);
+			if (f != stdin)
+				fclose(f);
+			return -1;
+		}
 		n += got;
 		if (got == 0)
 			break;

@@ -124,6 +124,8 @@ static int copy_options(vsnap_vs_client *c, const vsnap_vs_options *o)
 	    vsnap__vs_dup(&c->record_dir, o->record_dir) < 0 ||
 	    vsnap__vs_dup(&c->replay_dir, o->replay_dir) < 0)
 		return VSNAP_ENOMEM;
+	if (vsnap__vs_secret_keep(c, c->password) < 0)
+		return VSNAP_ENOMEM;
 	if (o->thumbprint && *o->thumbprint &&
 	    vsnap__vs_pin_parse(c->pin, &c->pin_len, o->thumbprint) < 0)
 		return VSNAP_EINVALID;
@@ -216,6 +218,7 @@ void vsnap__vs_close(vsnap_vs_client *c)
 	free(c->api_type);
 	free(c->api_version);
 	free(c->session_key);
+	vsnap__vs_secrets_forget(c);
 	free(c);
 }
 

@@ -29,6 +29,8 @@ typedef struct {
 	int error_set;            /* a vsnap error is already set (replay mismatch, conversion) */
 	int performed;            /* the request went out (or was matched in replay) */
 	int too_large;            /* the reply crossed VSNAP_VS_MAX_RESPONSE: transfer aborted */
+	int shape_checked;        /* the reply passed the complexity scan (core/xmlcap.h) */
+	long long deadline_ms;    /* CLOCK_MONOTONIC ms after which parsing stops too */
 } vsnap_vs_exchange;
 
 /* Replies (SOAP or GET) larger than this are refused instead of buffered: libcurl aborts the
@@ -70,6 +72,8 @@ struct vsnap_vs_client {
 	char *session_key;        /* secret: never logged */
 	int notauth_seen;         /* a NotAuthenticated came inside a 200 reply's missingSet */
 	int is_login;             /* the exchange under way is Login (redact the password) */
+	char **secrets;           /* values registered with core/secret.c by this client */
+	size_t nsecrets;
 };
 
 /* One call: fills in the request, sends it with gSOAP, converts the reply. Returns SOAP_OK or a
@@ -111,6 +115,14 @@ void vsnap__vs_transport_limit(vsnap_vs_client *c, unsigned int ms);
 /* Applies TLS, proxy and timeout options to a curl handle (also the GET one). */
 int vsnap__vs_curl_setup(vsnap_vs_client *c, CURL *curl);
 int vsnap__vs_curl_code_error(vsnap_vs_client *c, int code, const char *detail, const char *what);
+
+/* secrets.c: what this client registered for redaction by value (core/secret.h) */
+/* Registers `value` (password, session key, cookie) until vsnap__vs_secrets_forget. */
+int vsnap__vs_secret_keep(vsnap_vs_client *c, const char *value);
+/* Registers the values of the session cookies libcurl holds now (after a Login). */
+void vsnap__vs_secret_keep_cookies(vsnap_vs_client *c);
+/* Unregisters and wipes everything this client registered. */
+void vsnap__vs_secrets_forget(vsnap_vs_client *c);
 
 /* tls_pin.c */
 int vsnap__vs_pin_parse(unsigned char *out, size_t *out_len, const char *text);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/secret.h"
 #include "vsphere/internal.h"
 
 static const char redacted[] = "(redacted)";
@@ -103,8 +104,13 @@ char *vsnap__vs_redact(const char *body, size_t len, size_t *out_len)
 	}
 	vsnap__strbuf_clear(&b);
 	redact_filter_ids(a.ptr, &a.len);
-	*out_len = a.len;
-	return a.ptr;   /* the buffer's text, handed over */
+	/* By value too: a server may echo a secret anywhere (a fault string), in any escaping. */
+	{
+		char *clean = vsnap__secret_scrub(a.ptr ? a.ptr : "", a.len, out_len);
+
+		vsnap__strbuf_clear(&a);
+		return clean;
+	}
 }
 
 static int write_file(const char *path, const char *data, size_t len)
@@ -143,7 +149,14 @@ int vsnap__vs_record_write(vsnap_vs_client *c)
 	snprintf(path, sizeof(path), "%s/%04u-%s.%s", c->record_dir, c->seq, c->x.op,
 		is_get ? "resp.data" : "resp.xml");
 	if (is_get) {
-		rc = write_file(path, c->x.resp.ptr ? c->x.resp.ptr : "", c->x.resp.len);
+		/* A downloaded file (.vmx) is text: only registered secrets are taken out. */
+		char *data = vsnap__secret_scrub(c->x.resp.ptr ? c->x.resp.ptr : "", c->x.resp.len,
+			&rlen);
+
+		if (!data)
+			return vsnap__error_oom();
+		rc = write_file(path, data, rlen);
+		free(data);
 	} else {
 		char *resp = vsnap__vs_redact(c->x.resp.ptr ? c->x.resp.ptr : "", c->x.resp.len,
 			&rlen);

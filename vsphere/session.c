@@ -23,6 +23,9 @@ static int call_login(vsnap_vs_client *c, void *arg)
 		return rc;
 	free(c->session_key);
 	c->session_key = resp.returnval ? vsnap__vs_strdup(resp.returnval->key) : NULL;
+	/* From now on the key and the cookie are redacted wherever they show up. */
+	vsnap__vs_secret_keep(c, c->session_key);
+	vsnap__vs_secret_keep_cookies(c);
 	return SOAP_OK;
 }
 

@@ -137,6 +137,9 @@ int vsnap__vs_open_saved(vsnap_vs_client **out, const vsnap_vs_options *opts, co
 	if (!(copy = strdup(saved))) {
 		rc = vsnap__error_oom();
 	} else if ((rc = import(c, copy)) == 0) {
+		/* The resumed cookie and key are secrets like a fresh login's (redacted by value). */
+		vsnap__vs_secret_keep_cookies(c);
+		(void)vsnap__vs_secret_keep(c, c->session_key);
 		/* Valid until the server says NotAuthenticated; then vsnap__vs_invoke re-logs in. */
 		c->logged_in = 1;
 		vsnap__vs_log(c, "resuming a saved session with %s (%s %s)", c->url, c->api_type,

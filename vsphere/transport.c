@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "curlapi.h"
+#include "core/secret.h"
+#include "core/xmlcap.h"
 #include "vsphere/internal.h"
 
 void vsnap__vs_log(vsnap_vs_client *c, const char *fmt, ...)
@@ -21,10 +24,15 @@ void vsnap__vs_log(vsnap_vs_client *c, const char *fmt, ...)
 
 	if (!c->log_cb)
 		return;
+	char *clean;
+
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	c->log_cb(line, c->log_payload);
+	/* Lines quote URLs, users and server text: redact every known secret by value. */
+	clean = vsnap__secret_scrub_str(line);
+	c->log_cb(clean ? clean : "(log line dropped: out of memory)", c->log_payload);
+	free(clean);
 }
 
 /*
@@ -262,7 +270,45 @@ static int cb_prepareinitrecv(struct soap *soap)
 	return rc;
 }
 
-/* Drains the plugin's whole response first, then serves gSOAP from our copy. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Before gSOAP parses a reply: its shape must be within the SOAP caps (gSOAP is quadratic in
+ * attributes per element), and while it parses, the exchange's deadline still holds. Each
+ * failure ends the input early with our error set. 0: go on.
+ */
+static int reply_guard(vsnap_vs_client *c)
+{
+	char what[160];
+
+	if (!c->x.shape_checked) {
+		snprintf(what, sizeof(what), "the reply to %s", c->x.op ? c->x.op : "a request");
+		if (vsnap__xml_caps_check(c->x.resp.ptr ? c->x.resp.ptr : "", c->x.resp.len,
+				&vsnap__xml_caps_soap, what) < 0) {
+			vsnap__error_prefix("'%s'", c->url);
+			c->x.error_set = 1;
+			return -1;
+		}
+		c->x.shape_checked = 1;
+	}
+	if (c->x.deadline_ms && now_ms() > c->x.deadline_ms) {
+		vsnap__error_set(VSNAP_ETIMEOUT, VSNAP_ERRCLASS_SOAP,
+			"'%s': reading the reply to %s (%zu bytes) took longer than the %ld ms limit",
+			c->url, c->x.op ? c->x.op : "a request", c->x.resp.len, request_timeout(c));
+		c->x.error_set = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Drains the plugin's whole response first, then serves gSOAP from our copy, 64 KiB at a
+ * time so that the deadline is checked while gSOAP parses. */
 static size_t cb_recv(struct soap *soap, char *buf, size_t size)
 {
 	vsnap_vs_client *c = soap->user;
@@ -279,9 +325,13 @@ static size_t cb_recv(struct soap *soap, char *buf, size_t size)
 		c->x.resp_loaded = 1;
 		soap->error = SOAP_OK;
 	}
+	if (reply_guard(c) < 0)
+		return 0;
 	n = c->x.resp.len - c->x.resp_pos;
 	if (n > size)
 		n = size;
+	if (n > 65536)
+		n = 65536;
 	if (n)   /* an empty reply has no text at all */
 		memcpy(buf, c->x.resp.ptr + c->x.resp_pos, n);
 	c->x.resp_pos += n;
@@ -345,6 +395,8 @@ void vsnap__vs_exchange_begin(vsnap_vs_client *c, const char *op)
 	c->x.error_set = 0;
 	c->x.performed = 0;
 	c->x.too_large = 0;
+	c->x.shape_checked = 0;
+	c->x.deadline_ms = now_ms() + request_timeout(c);
 	c->seq++;
 	c->requests++;
 }

@@ -275,6 +275,56 @@ static int send_text(fs_conn *c, int status, const char *body, size_t cut)
 	return rc;
 }
 
+/* The request in the four forms a server may echo it in (FS_ECHO). */
+static int send_echo(fs_conn *c, const char *req, size_t len)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char echo_head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+		"<soapenv:Body><soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>"
+		"cannot handle request: <![CDATA[";
+	fs_buf b = { 0 };
+	char t[8];
+	int rc = 0;
+
+	rc |= buf_add(&b, echo_head, sizeof(echo_head) - 1);
+	for (size_t i = 0; i < len; i++)   /* raw, except what would end the CDATA */
+		rc |= req[i] == ']' ? buf_add(&b, "?", 1) : buf_add(&b, req + i, 1);
+	rc |= buf_add(&b, "]]> escaped: ", 13);
+	for (size_t i = 0; i < len; i++) {
+		const char *e = req[i] == '&' ? "&amp;" : req[i] == '<' ? "&lt;" :
+			req[i] == '>' ? "&gt;" : req[i] == '"' ? "&quot;" : req[i] == '\'' ? "&#39;"
+			: NULL;
+
+		rc |= e ? buf_add(&b, e, strlen(e)) : buf_add(&b, req + i, 1);
+	}
+	rc |= buf_add(&b, " percent: ", 10);
+	for (size_t i = 0; i < len; i++) {
+		snprintf(t, sizeof(t), "%%%02X", (unsigned char)req[i]);
+		rc |= buf_add(&b, t, 3);
+	}
+	rc |= buf_add(&b, " base64: ", 9);
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned v = (unsigned)(unsigned char)req[i] << 16;
+
+		v |= i + 1 < len ? (unsigned)(unsigned char)req[i + 1] << 8 : 0;
+		v |= i + 2 < len ? (unsigned char)req[i + 2] : 0;
+		t[0] = b64[v >> 18];
+		t[1] = b64[(v >> 12) & 63];
+		t[2] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+		t[3] = i + 2 < len ? b64[v & 63] : '=';
+		rc |= buf_add(&b, t, 4);
+	}
+	rc |= buf_add(&b, "</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>\n",
+		strlen("</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>\n"));
+	if (rc == 0)
+		rc = send_head(c, 500, "text/xml; charset=utf-8", b.len, 0) ||
+			conn_write(c, b.data, b.len) ? -1 : 0;
+	free(b.data);
+	return rc;
+}
+
 /* ---- Upstream ---- */
 
 /* One HTTP/1.0 exchange with the upstream (it closes after replying); reply in *resp. */
@@ -441,6 +491,9 @@ static int serve_one(fs_server *s, fs_conn *c)
 		break;
 	case FS_BIG:
 		rc = send_big(c, r);
+		break;
+	case FS_ECHO:
+		rc = send_echo(c, req.data, req.len);
 		break;
 	case FS_EXPIRE:
 		expire(s, cookie);

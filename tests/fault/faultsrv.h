@@ -20,6 +20,9 @@ typedef enum {
 	FS_BIG,         /* 200 + `body` with `@PAD@` replaced by `size` bytes; `chunked` */
 	FS_EXPIRE,      /* log the client's session out upstream, then forward: the upstream
 	                   answers with its own NotAuthenticated and drops the session's filters */
+	FS_ECHO,        /* HTTP 500 + a SOAP fault whose faultstring echoes the whole request
+	                   (head and body) raw in CDATA, XML-escaped, percent-encoded and base64:
+	                   what a careless server does with a request it did not like */
 } fs_action;
 
 typedef struct {

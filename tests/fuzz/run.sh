@@ -23,7 +23,7 @@ work=${FUZZ_WORK:-$build/fuzz-work}
 jobs=${FUZZ_JOBS:-2}
 compat=$src/../shared/compat/libvirt
 
-all_targets="vmx domain_xml vmsd uri auth"
+all_targets="vmx domain_xml vmsd uri auth json"
 [ -f xml/snapshot_xml.c ] && all_targets="$all_targets snapshot_xml"
 [ -f vsphere/replay.c ] && [ -f tests/fuzz/fuzz_soap.c ] && all_targets="$all_targets soap"
 targets=${*:-$all_targets}
