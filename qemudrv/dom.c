@@ -97,7 +97,16 @@ int vsnap__qemu_dom_open(vsnap_qemu_dom *d, vsnap_conn *conn, const char *name, 
 		rc = vsnap__error_oom();
 		goto error;
 	}
-	if (lock && (rc = vsnap__lock_acquire(&d->lockfd, lockpath, QEMU_LOCK_TIMEOUT_MS)) < 0)
+	/* An interrupted change is finished before anyone reads the domain: a reader locks too. */
+	if (!lock && vsnap__qemu_intent_exists(store, name))
+		lock = 1;
+	if (lock && access(d->def_path, F_OK) < 0) {
+		rc = vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_QEMU,
+			"domain '%s' is not defined under '%s'", name, store->root);
+		goto error;
+	}
+	if (lock && ((rc = vsnap__store_prepare(store)) < 0 ||
+	    (rc = vsnap__lock_acquire(&d->lockfd, lockpath, vsnap__qemu_lock_timeout(conn))) < 0))
 		goto error;
 	if ((rc = vsnap__store_read(&xml, d->def_path)) < 0) {
 		if (rc == VSNAP_ENOTFOUND)
@@ -111,6 +120,8 @@ int vsnap__qemu_dom_open(vsnap_qemu_dom *d, vsnap_conn *conn, const char *name, 
 	}
 	if ((rc = attach(d)) < 0)
 		goto error;
+	if (d->lockfd >= 0 && (rc = vsnap__qemu_recover(d)) < 0)
+		goto error;
 	free(xml);
 	free(lockpath);
 	return 0;
@@ -121,8 +132,15 @@ error:
 	return rc;
 }
 
+unsigned int vsnap__qemu_lock_timeout(const vsnap_conn *conn)
+{
+	return conn->opts.timeout_ms ? conn->opts.timeout_ms : QEMU_LOCK_TIMEOUT_MS;
+}
+
 void vsnap__qemu_dom_close(vsnap_qemu_dom *d)
 {
+	vsnap__qemu_probe_clear(d);
+	vsnap__qemu_owners_free(d);
 	vsnap__qmp_close(d->qmp);
 	vsnap__domain_def_free(d->def);
 	vsnap__lock_release(d->lockfd);
@@ -182,9 +200,9 @@ vsnap_domain_disk_def *vsnap__qemu_def_disk(const vsnap_domain_def *def, const c
 	return NULL;
 }
 
-int vsnap__qemu_disk_format(char **out, const vsnap_domain_disk_def *disk)
+int vsnap__qemu_disk_format(char **out, vsnap_qemu_dom *d, const vsnap_domain_disk_def *disk)
 {
-	vsnap_img_info info;
+	const vsnap_img_info *info;
 	int rc;
 
 	*out = NULL;
@@ -192,13 +210,13 @@ int vsnap__qemu_disk_format(char **out, const vsnap_domain_disk_def *disk)
 		*out = strdup(disk->driver_type);
 		return *out ? 0 : vsnap__error_oom();
 	}
-	if ((rc = vsnap__img_info(&info, disk->src_file)) < 0)
+	if ((rc = vsnap__qemu_probe(&info, d, disk->src_file)) < 0)
 		return rc;
-	*out = info.format;
-	info.format = NULL;
-	vsnap__img_info_clear(&info);
-	return *out ? 0 : vsnap__error_set(VSNAP_EQEMU, VSNAP_ERRCLASS_QEMU,
-		"qemu-img reports no format for '%s'", disk->src_file);
+	if (!info->format)
+		return vsnap__error_set(VSNAP_EQEMU, VSNAP_ERRCLASS_QEMU,
+			"qemu-img reports no format for '%s'", disk->src_file);
+	*out = strdup(info->format);
+	return *out ? 0 : vsnap__error_oom();
 }
 
 int vsnap__qemu_disk_set_source(vsnap_domain_disk_def *disk, const char *file, const char *fmt)
@@ -247,7 +265,7 @@ int vsnap__qemu_dom_launch(vsnap_qemu_dom *d, int paused, int incoming)
 
 		if (!disk->src_file || !disk->target_dev)
 			continue;   /* an empty CD-ROM drive: nothing to open */
-		if ((rc = vsnap__qemu_disk_format(&fmt, disk)) < 0)
+		if ((rc = vsnap__qemu_disk_format(&fmt, d, disk)) < 0)
 			goto cleanup;
 		owned[2 * i] = fmt;
 		file = disk->src_file;
@@ -280,6 +298,7 @@ int vsnap__qemu_dom_launch(vsnap_qemu_dom *d, int paused, int incoming)
 	l.qmp_path = d->qmp_path;
 	l.paused = paused || incoming;
 	l.incoming = incoming;
+	vsnap__qemu_graph_changed(d);
 	if ((rc = vsnap__qemu_launch(&pid, &l)) < 0)
 		goto cleanup;
 	d->pid = pid;
@@ -313,19 +332,36 @@ int vsnap__qemu_dom_kill(vsnap_qemu_dom *d)
 	}
 	rc = vsnap__qemu_kill(d->pid, d->name, 3000);
 	d->pid = 0;
+	vsnap__qemu_graph_changed(d);
 	cleanup_run_files(d);
 	return rc;
+}
+
+int vsnap__qemu_qdev_is(const char *qdev, const char *target)
+{
+	size_t tl = target ? strlen(target) : 0;
+	/* qdev is the id ("vda") or a path "/machine/peripheral/vda/virtio-backend". */
+	const char *hit = target ? strstr(qdev, target) : NULL;
+
+	return hit && (hit == qdev || hit[-1] == '/') && (hit[tl] == '\0' || hit[tl] == '/');
 }
 
 int vsnap__qemu_disk_nodes(char ***out, vsnap_qemu_dom *d)
 {
 	size_t n = d->def->ndisks;
-	char **nodes = calloc(n ? n : 1, sizeof(char *));
+	char **nodes;
 	qjson *blocks = NULL;
 	int rc;
 
 	*out = NULL;
-	if (!nodes)
+	if (d->nodes && d->nnodes == n) {
+		*out = d->nodes;
+		return 0;
+	}
+	vsnap__qemu_strv_free(d->nodes, d->nnodes);
+	d->nodes = NULL;
+	d->nnodes = 0;
+	if (!(nodes = calloc(n ? n : 1, sizeof(char *))))
 		return vsnap__error_oom();
 	if ((rc = vsnap__qmp_run(&blocks, d->qmp, "query-block", NULL)) < 0)
 		goto error;
@@ -335,11 +371,7 @@ int vsnap__qemu_disk_nodes(char ***out, vsnap_qemu_dom *d)
 		if (!qdev || !node)
 			continue;
 		for (size_t i = 0; i < n; i++) {
-			const char *t = d->def->disks[i]->target_dev;
-			size_t tl = t ? strlen(t) : 0;
-			/* qdev is the id ("vda") or a path "/machine/peripheral/vda/virtio-backend". */
-			const char *hit = t ? strstr(qdev, t) : NULL;
-			if (hit && (hit == qdev || hit[-1] == '/') && (hit[tl] == '\0' || hit[tl] == '/')) {
+			if (vsnap__qemu_qdev_is(qdev, d->def->disks[i]->target_dev)) {
 				if (!nodes[i] && !(nodes[i] = strdup(node))) {
 					rc = vsnap__error_oom();
 					goto error;
@@ -348,7 +380,8 @@ int vsnap__qemu_disk_nodes(char ***out, vsnap_qemu_dom *d)
 		}
 	}
 	vsnap__json_free(blocks);
-	*out = nodes;
+	d->nodes = *out = nodes;
+	d->nnodes = n;
 	return 0;
 error:
 	vsnap__json_free(blocks);

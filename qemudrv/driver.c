@@ -271,7 +271,8 @@ static int qemu_domain_define(vsnap_domain_info *out, vsnap_conn *conn, const ch
 		rc = VSNAP_ENOMEM;
 		goto cleanup;
 	}
-	if ((rc = vsnap__lock_acquire(&lockfd, lockpath, QEMU_LOCK_TIMEOUT_MS)) < 0)
+	if ((rc = vsnap__store_prepare(&priv->store)) < 0 ||
+	    (rc = vsnap__lock_acquire(&lockfd, lockpath, vsnap__qemu_lock_timeout(conn))) < 0)
 		goto cleanup;
 	/* Redefining keeps the UUID; a different one is another domain with the same name. */
 	if (vsnap__store_read(&text, path) == 0) {
@@ -489,12 +490,21 @@ static int qemu_snapshot_edit(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 			goto cleanup;
 		}
 		char *old = s->name;
-		if (!(s->name = strdup(new_name))) {
+		vsnap_qemu_intent in;
+		memset(&in, 0, sizeof(in));
+		in.op = QEMU_INTENT_RENAME;
+		if (!(s->name = strdup(new_name)) || !(in.snapshot = strdup(old)) ||
+		    !(in.new_name = strdup(new_name))) {
+			free(s->name);
 			s->name = old;
+			vsnap__qemu_intent_clear(&in);
 			rc = vsnap__error_oom();
 			goto cleanup;
 		}
-		if ((rc = vsnap__qemu_meta_save(&d, s, s->is_current)) < 0) {
+		/* New file, children, old file: a kill in between is finished forward. */
+		rc = vsnap__qemu_intent_write(&d, &in);
+		vsnap__qemu_intent_clear(&in);
+		if (rc < 0 || (rc = vsnap__qemu_meta_save(&d, s, s->is_current)) < 0) {
 			free(old);
 			goto cleanup;
 		}
@@ -509,6 +519,8 @@ static int qemu_snapshot_edit(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 		}
 		if (rc == 0)
 			rc = vsnap__qemu_meta_remove(&d, old);
+		if (rc == 0)
+			rc = vsnap__qemu_intent_done(&d);
 		free(old);
 	} else {
 		rc = vsnap__qemu_meta_save(&d, s, s->is_current);

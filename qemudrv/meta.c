@@ -200,6 +200,9 @@ int vsnap__qemu_meta_set_current(vsnap_qemu_dom *d, const vsnap_forest_data *for
 		if (!strcmp(s->name, name) && (rc = vsnap__qemu_meta_save(d, s, 1)) < 0)
 			return rc;
 	}
+	/* In step with the files: a later save of one of these defs keeps the right mark. */
+	for (size_t i = 0; i < forest->count; i++)
+		forest->defs[i]->is_current = name && !strcmp(forest->defs[i]->name, name);
 	return 0;
 }
 

@@ -38,13 +38,26 @@ int vsnap__store_mkdir(const char *path)
 
 int vsnap__store_open(vsnap_store *out, const char *root)
 {
-	static const char *const sub[] = { "/domains", "/snapshots", "/run" };
-	char *copy = NULL;
-	int rc;
-
 	memset(out, 0, sizeof(*out));
 	if (!(out->root = strdup(root)))
 		return vsnap__error_oom();
+	return 0;
+}
+
+int vsnap__store_prepare(const vsnap_store *store)
+{
+	static const char *const sub[] = { "/domains", "/snapshots", "/run" };
+	const char *root = store->root;
+	char *copy = NULL, *last = NULL;
+	int rc;
+
+	/* Cheap when done: the last folder exists. */
+	if (!(last = vsnap__store_path(store, sub[2], NULL, NULL)))
+		return VSNAP_ENOMEM;
+	rc = access(last, F_OK);
+	free(last);
+	if (rc == 0)
+		return 0;
 	/* Create missing parents of the root too: it is often $XDG_DATA_HOME/vsnap/qemu. */
 	if (!(copy = strdup(root))) {
 		rc = vsnap__error_oom();
@@ -63,7 +76,7 @@ int vsnap__store_open(vsnap_store *out, const char *root)
 	if ((rc = vsnap__store_mkdir(root)) < 0)
 		goto error;
 	for (size_t i = 0; i < 3; i++) {
-		char *d = vsnap__store_path(out, sub[i], NULL, NULL);
+		char *d = vsnap__store_path(store, sub[i], NULL, NULL);
 		if (!d) {
 			rc = VSNAP_ENOMEM;
 			goto error;
@@ -77,7 +90,6 @@ int vsnap__store_open(vsnap_store *out, const char *root)
 	return 0;
 error:
 	free(copy);
-	vsnap__store_close(out);
 	return rc;
 }
 

@@ -17,8 +17,10 @@ typedef struct {
 	char *root;
 } vsnap_store;
 
-/* Creates the root and its folders when missing (mode 0700). */
+/* Opens a root; creates nothing (a read of a root that does not exist must not make it). */
 int vsnap__store_open(vsnap_store *out, const char *root);
+/* Creates the root, its missing parents and folders (mode 0700): before the first write. */
+int vsnap__store_prepare(const vsnap_store *store);
 void vsnap__store_close(vsnap_store *store);
 
 /* "<root>/<a><b><c>": a path under the root; NULL when out of memory (error set). */

@@ -76,6 +76,7 @@ static void store_atomic(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/root/deep", dir);
 	assert_int_equal(vsnap__store_open(&st, path), 0);
+	assert_int_equal(vsnap__store_prepare(&st), 0);
 	snprintf(path, sizeof(path), "%s/root/deep/domains/a.xml", dir);
 	assert_int_equal(vsnap__store_write(path, "one", 3), 0);
 	assert_int_equal(vsnap__store_write(path, "two", 3), 0);
