@@ -98,8 +98,8 @@ int vsnap__qemu_dom_open(vsnap_qemu_dom *d, vsnap_conn *conn, const char *name, 
 		goto error;
 	}
 	/* An interrupted change is finished before anyone reads the domain: a reader locks too. */
-	if (!lock && vsnap__qemu_intent_exists(store, name))
-		lock = 1;
+	if (lock == QEMU_OPEN_READ && vsnap__qemu_intent_exists(store, name))
+		lock = QEMU_OPEN_LOCK;
 	if (lock && access(d->def_path, F_OK) < 0) {
 		rc = vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_QEMU,
 			"domain '%s' is not defined under '%s'", name, store->root);
@@ -120,7 +120,7 @@ int vsnap__qemu_dom_open(vsnap_qemu_dom *d, vsnap_conn *conn, const char *name, 
 	}
 	if ((rc = attach(d)) < 0)
 		goto error;
-	if (d->lockfd >= 0 && (rc = vsnap__qemu_recover(d)) < 0)
+	if (lock == QEMU_OPEN_LOCK && (rc = vsnap__qemu_recover(d)) < 0)
 		goto error;
 	free(xml);
 	free(lockpath);

@@ -585,4 +585,5 @@ const vsnap_driver vsnap__qemu_driver = {
 	.snapshot_delete = vsnap__qemu_snapshot_delete,
 	.snapshot_edit = qemu_snapshot_edit,
 	.snapshot_delete_all = qemu_snapshot_delete_all,
+	.domain_check = vsnap__qemu_domain_check,
 };

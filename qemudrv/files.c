@@ -267,7 +267,8 @@ static void mark(const vsnap_qemu_files *f, char *needed, const char *path)
 	free(c);
 }
 
-int vsnap__qemu_gc(vsnap_qemu_dom *d, const vsnap_forest_data *forest)
+static int gc_run(vsnap_qemu_dom *d, const vsnap_forest_data *forest, char ***dry,
+	size_t *ndry)
 {
 	vsnap_qemu_files f;
 	char **list = NULL, *needed = NULL;
@@ -308,6 +309,18 @@ int vsnap__qemu_gc(vsnap_qemu_dom *d, const vsnap_forest_data *forest)
 		}
 		if (keep)
 			continue;
+		if (dry) {
+			char **p = realloc(*dry, (*ndry + 1) * sizeof(*p));
+			if (!p || !(p[*ndry] = strdup(list[i]))) {
+				if (p)
+					*dry = p;
+				rc = vsnap__error_oom();
+				goto cleanup;
+			}
+			*dry = p;
+			(*ndry)++;
+			continue;
+		}
 		/* A snapshot's <disks> must not name a file that is gone: drop that source first
 		 * (a crash in between leaves an unnamed, still listed file: removed next time). */
 		for (size_t s = 0; rc == 0 && forest && s < forest->count; s++) {
@@ -343,6 +356,19 @@ cleanup:
 	vsnap__qemu_strv_free(list, nlist);
 	vsnap__qemu_files_clear(&f);
 	return rc;
+}
+
+int vsnap__qemu_gc(vsnap_qemu_dom *d, const vsnap_forest_data *forest)
+{
+	return gc_run(d, forest, NULL, NULL);
+}
+
+int vsnap__qemu_gc_list(char ***out, size_t *n, vsnap_qemu_dom *d,
+	const vsnap_forest_data *forest)
+{
+	*out = NULL;
+	*n = 0;
+	return gc_run(d, forest, out, n);
 }
 
 int vsnap__qemu_free_name(char **out, const char *base, const char *suffix)

@@ -53,6 +53,10 @@ typedef struct {
 } vsnap_qemu_dom;
 
 /* dom.c */
+/* `lock`: QEMU_OPEN_READ (no lock, unless an interrupted change must be finished first),
+ * QEMU_OPEN_LOCK (locked; an interrupted change is finished), QEMU_OPEN_LOCK_AS_IS (locked,
+ * nothing finished: `snapshot-check` without --repair). */
+enum { QEMU_OPEN_READ = 0, QEMU_OPEN_LOCK = 1, QEMU_OPEN_LOCK_AS_IS = 2 };
 int vsnap__qemu_dom_open(vsnap_qemu_dom *d, vsnap_conn *conn, const char *name, int lock);
 void vsnap__qemu_dom_close(vsnap_qemu_dom *d);
 /* How long to wait for another vsnap's lock: the connection's timeout, else 30 s. */
@@ -120,6 +124,9 @@ size_t vsnap__qemu_files_dependents(const vsnap_qemu_files *f, const char *path,
 int vsnap__qemu_files_record(vsnap_qemu_dom *d, const char *path);
 /* Deletes created files nothing needs any more (domain, snapshots, their backing chains). */
 int vsnap__qemu_gc(vsnap_qemu_dom *d, const vsnap_forest_data *forest);
+/* The files vsnap__qemu_gc would delete, changing nothing. */
+int vsnap__qemu_gc_list(char ***out, size_t *n, vsnap_qemu_dom *d,
+	const vsnap_forest_data *forest);
 /* A path derived from `base` that no file uses yet: "<stem>.<suffix>", then ".1", ".2"... */
 int vsnap__qemu_free_name(char **out, const char *base, const char *suffix);
 /* Sparse copy of a whole file (internal snapshots included). */
@@ -171,6 +178,11 @@ int vsnap__qemu_recover(vsnap_qemu_dom *d);
 int vsnap__qemu_intent_abort(vsnap_qemu_dom *d, int rc);
 /* The definition's disks follow the images the running QEMU has open (saved if changed). */
 int vsnap__qemu_sync_running(vsnap_qemu_dom *d);
+/* The same on d->def in memory only. */
+int vsnap__qemu_sync_running_nosave(vsnap_qemu_dom *d);
+/* check.c: `snapshot-check` (include/vsnap/check.h). */
+int vsnap__qemu_domain_check(vsnap_check_item **out, size_t *count, vsnap_domain *dom,
+	unsigned int flags);
 /* Waits for QEMU job `id` that a killed vsnap left (completing a ready block job when
  * `complete`), then dismisses it; 0 when there is no such job. */
 int vsnap__qemu_finish_job(vsnap_qemu_dom *d, const char *id, int complete);

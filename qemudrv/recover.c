@@ -92,7 +92,19 @@ int vsnap__qemu_finish_job(vsnap_qemu_dom *d, const char *id, int complete)
 		QEMU_JOB_TIMEOUT_MS);
 }
 
+static int sync_running(vsnap_qemu_dom *d, int save);
+
 int vsnap__qemu_sync_running(vsnap_qemu_dom *d)
+{
+	return sync_running(d, 1);
+}
+
+int vsnap__qemu_sync_running_nosave(vsnap_qemu_dom *d)
+{
+	return sync_running(d, 0);
+}
+
+static int sync_running(vsnap_qemu_dom *d, int save)
 {
 	qjson *blocks = NULL;
 	int rc, changed = 0;
@@ -123,7 +135,7 @@ int vsnap__qemu_sync_running(vsnap_qemu_dom *d)
 		}
 	}
 	vsnap__json_free(blocks);
-	if (rc == 0 && changed)
+	if (rc == 0 && changed && save)
 		rc = vsnap__qemu_dom_save(d);
 	return rc;
 }

@@ -73,5 +73,6 @@ extern const cli_command cli_vmx_commands[];
 extern const cli_command cli_domain_commands[];
 extern const cli_command cli_snapshot_commands[];
 extern const cli_command cli_snapshot_change_commands[];
+extern const cli_command cli_check_commands[];
 
 #endif

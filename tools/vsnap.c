@@ -7,6 +7,7 @@
 
 static const cli_command *const tables[] = {
 	cli_domain_commands, cli_snapshot_change_commands, cli_snapshot_commands, cli_vmx_commands,
+	cli_check_commands,
 	NULL,
 };
 

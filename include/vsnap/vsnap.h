@@ -10,5 +10,6 @@
 #include "domain.h"
 #include "snapshot.h"
 #include "vmx.h"
+#include "check.h"
 
 #endif
