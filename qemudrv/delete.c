@@ -259,13 +259,15 @@ static int merge_external(vsnap_qemu_dom *d, const vsnap_forest_data *f,
 				if ((disk = running_disk(d, &files, xc, &top)) >= 0) {
 					rc = commit_online(d, disk, top, xc, base);
 				} else {
+					/* A commit changes data, not what a probe reads (format, backing,
+					 * tags): only the rebased images' backing changes. */
 					rc = vsnap__img_commit(xc);
-					vsnap__qemu_probe_forget(d, base);
-					vsnap__qemu_probe_forget(d, xc);
 					for (size_t j = 0; rc == 0 && j < files.n; j++)
 						if (files.v[j].backing && !strcmp(files.v[j].backing, xc)) {
 							rc = vsnap__img_rebase_unsafe(files.v[j].path, base, fmt);
-							vsnap__qemu_probe_forget(d, files.v[j].path);
+							if (rc == 0)
+								rc = vsnap__qemu_probe_set_backing(d, files.v[j].path,
+									base, fmt);
 						}
 				}
 				if (rc == 0) {

@@ -155,6 +155,31 @@ void vsnap__qemu_probe_forget(vsnap_qemu_dom *d, const char *file)
 		d->graph_seeded = 0;
 }
 
+int vsnap__qemu_probe_set_backing(vsnap_qemu_dom *d, const char *file, const char *backing,
+	const char *fmt)
+{
+	char *c = vsnap__qemu_canon(file);
+	vsnap_qemu_probe *p = c ? find(d, c) : NULL;
+	char *b = strdup(backing), *f = fmt ? strdup(fmt) : NULL;
+
+	free(c);
+	if (!b || (fmt && !f)) {
+		free(b);
+		free(f);
+		return vsnap__error_oom();
+	}
+	if (!p) {
+		free(b);
+		free(f);
+		return 0;
+	}
+	free(p->info.backing);
+	free(p->info.backing_format);
+	p->info.backing = b;
+	p->info.backing_format = f;
+	return 0;
+}
+
 void vsnap__qemu_graph_changed(vsnap_qemu_dom *d)
 {
 	vsnap__qemu_probe_forget(d, NULL);

@@ -161,6 +161,9 @@ int vsnap__qemu_snapjob_args(char **out, const char *job, const char *tag, char 
 int vsnap__qemu_probe(const vsnap_img_info **out, vsnap_qemu_dom *d, const char *file);
 /* `file` changed (NULL: every image, e.g. after a QMP job): probe it again when asked. */
 void vsnap__qemu_probe_forget(vsnap_qemu_dom *d, const char *file);
+/* `file` was rebased onto `backing` (format `fmt`) by us: the cache follows, no new probe. */
+int vsnap__qemu_probe_set_backing(vsnap_qemu_dom *d, const char *file, const char *backing,
+	const char *fmt);
 /* QEMU's block graph changed (overlays, commits, restart): forget nodes and chains. */
 void vsnap__qemu_graph_changed(vsnap_qemu_dom *d);
 void vsnap__qemu_probe_clear(vsnap_qemu_dom *d);

@@ -332,6 +332,7 @@ int vsnap__qemu_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *sna
 			int ext = snap->memory == VSNAP_SNAPSHOT_LOCATION_EXTERNAL;
 			if ((rc = vsnap__qemu_dom_launch(&d, 1, ext)) < 0)
 				goto cleanup;
+			vsnap__crash_point("revert-launched");
 			rc = ext ? load_external_memory(&d, snap->memory_file) :
 				load_internal(&d, rd, n, snap->name);
 			if (rc == 0 && want == VSNAP_DOMAIN_RUNNING)

@@ -25,6 +25,7 @@ static int save_job(vsnap_qemu_dom *d, const char *args)
 {
 	int rc = vsnap__qmp_run(NULL, d->qmp, "snapshot-save", args);
 
+	vsnap__crash_point("create-save-started");
 	if (rc == 0)
 		rc = vsnap__qmp_job_wait(d->qmp, "vsnap-save", "saving the checkpoint",
 			QEMU_JOB_TIMEOUT_MS);
