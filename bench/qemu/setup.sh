@@ -6,7 +6,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -eu
 pkgs="libvirt-daemon-driver-qemu libvirt-daemon libvirt-clients"
-missing=$(for p in $pkgs; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q installed || echo "$p"; done)
+missing=$(for p in $pkgs; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"; done)
 [ -z "$missing" ] && { echo "bench/qemu: peers installed"; exit 0; }
 sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
 $sudo apt-get install -y --no-install-recommends $missing
