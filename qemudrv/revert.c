@@ -52,6 +52,35 @@ static int abi_compatible(const vsnap_domain_def *a, const vsnap_domain_def *b)
 	return 1;
 }
 
+/* Is `base` the frozen image of an external snapshot (its data is that snapshot's)? Such an
+ * image must not change even when no overlay is left on it (a revert may have collected
+ * the overlay): applying another snapshot in place would overwrite the external one. */
+static int frozen_by_external(const vsnap_forest_data *f, const char *base)
+{
+	for (size_t i = 0; i < f->count; i++) {
+		vsnap_domain_def *sd = NULL;
+		int hit = 0;
+		if (vsnap__qemu_meta_domain(&sd, f->defs[i]) < 0) {
+			vsnap_error_clear();
+			continue;
+		}
+		for (size_t j = 0; j < sd->ndisks && !hit; j++) {
+			char *c;
+			if (!sd->disks[j]->src_file || !sd->disks[j]->target_dev ||
+			    snap_location(f->defs[i], sd->disks[j]->target_dev) !=
+				VSNAP_SNAPSHOT_LOCATION_EXTERNAL)
+				continue;
+			c = vsnap__qemu_canon(sd->disks[j]->src_file);
+			hit = c && !strcmp(c, base);
+			free(c);
+		}
+		vsnap__domain_def_free(sd);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
 static int plan_revert(revert_disk *rd, vsnap_qemu_dom *d, vsnap_domain_def *sdef,
 	const vsnap_snapshot_def *snap, const vsnap_forest_data *f, int internal_memory)
 {
@@ -82,7 +111,8 @@ static int plan_revert(revert_disk *rd, vsnap_qemu_dom *d, vsnap_domain_def *sde
 		}
 		/* An image others are built on stays as it is: branch off it. */
 		if (rd[i].location == VSNAP_SNAPSHOT_LOCATION_EXTERNAL ||
-		    vsnap__qemu_files_dependents(&files, rd[i].base, NULL) > 0) {
+		    vsnap__qemu_files_dependents(&files, rd[i].base, NULL) > 0 ||
+		    frozen_by_external(f, rd[i].base)) {
 			if ((rc = vsnap__qemu_free_name(&rd[i].newfile, rd[i].base, snap->name)) < 0)
 				break;
 			if ((rc = vsnap__qemu_disk_format(&rd[i].fmt, d, k)) < 0)

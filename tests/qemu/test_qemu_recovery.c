@@ -358,6 +358,28 @@ static void check_and_repair(void **state)
 	free(f);
 }
 
+/* Found by the kill trials: after a revert to an internal snapshot had collected the
+ * overlay of external snapshot e1, a second revert applied the internal snapshot in place on
+ * e1's frozen image, and e1 then reverted to the internal snapshot's data. */
+static void revert_keeps_external_frozen_image(void **state)
+{
+	qt_env *e = *state;
+
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "s0", NULL, 0));
+	char *f = qt_disk_file(e, "vda");
+	qt_write_file(f, 0xb1);
+	free(f);
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "e1", NULL, VSNAP_SNAPSHOT_CREATE_DISK_ONLY));
+	f = qt_disk_file(e, "vda");
+	qt_write_file(f, 0xb2);
+	free(f);
+	assert_ok(vsnap_snapshot_revert(e->dom, "s0", 0));
+	assert_ok(vsnap_snapshot_revert(e->dom, "s0", 0));
+	assert_true(qt_pattern(e, "vda", 0xaa));
+	assert_ok(vsnap_snapshot_revert(e->dom, "e1", 0));
+	assert_true(qt_pattern(e, "vda", 0xb1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +399,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(list_creates_no_root, qt_cm_setup1, qt_cm_teardown),
 		cmocka_unit_test_setup_teardown(one_probe_per_image, qt_cm_setup1, qt_cm_teardown),
 		cmocka_unit_test_setup_teardown(check_and_repair, qt_cm_setup1, qt_cm_teardown),
+		cmocka_unit_test_setup_teardown(revert_keeps_external_frozen_image, qt_cm_setup1,
+			qt_cm_teardown),
 	};
 	if (!qt_have_qemu())
 		return 77;
