@@ -59,7 +59,7 @@ _vsnap()
 		if ((pos == 0)); then
 			words=$(eval vsnap $uri list --all --name 2>/dev/null)
 			COMPREPLY=($(compgen -W "$words" -- "$cur"))
-		elif ((pos == 1)) && [[ "$cmd" == snapshot-* && "$cmd" != snapshot-list && "$cmd" != snapshot-create* ]]; then
+		elif ((pos == 1)) && [[ "$cmd" == snapshot-* && "$cmd" != snapshot-list && "$cmd" != snapshot-check && "$cmd" != snapshot-create* ]]; then
 			words=$(eval vsnap $uri snapshot-list "$dom" --name 2>/dev/null)
 			COMPREPLY=($(compgen -W "$words" -- "$cur"))
 		fi ;;

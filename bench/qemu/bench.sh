@@ -14,6 +14,7 @@ t=$(mktemp -d /tmp/vsnap-bench.XXXXXX); chmod 755 "$t"
 U="qemu:///embed?root=$t/vs"
 cleanup() {
 	"$bin" -c "$U" destroy d >/dev/null 2>&1
+	"$bin" -c "qemu:///embed?root=$t/vs2" destroy d >/dev/null 2>&1
 	rm -rf "$t"
 }
 trap cleanup EXIT
@@ -68,6 +69,16 @@ vsnap_tool() { "$bin" -c "$U" "$@"; }
 mkdir -p "$t/vsnap"; mkdom "$t/vsnap" vsnap_tool
 measure vsnap_tool "$t/vsnap" || { echo "vsnap run failed"; exit 1; }
 
+# The same operations inside one process (qemu_ops_bench, linked to libvsnap), as virsh -t
+# times libvirt: the ratios compare library work, not process start-up.
+ops_bench=$(dirname "$bin")/../bench/qemu_ops_bench
+if [ -x "$ops_bench" ]; then
+	"$bin" -c "$U" undefine d >/dev/null 2>&1
+	U2="qemu:///embed?root=$t/vs2"; mkdir -p "$t/lib"; mkdom "$t/lib" lib
+	{ echo "-:define $t/lib/lib.xml"; echo "-:start d"; ops; echo "-:destroy d"; } |
+		"$ops_bench" "$U2" > "$t/vsnap_lib.times" 2>"$t/vsnap_lib.err"
+fi
+
 # libvirt's embedded driver refuses root: run virsh as nobody. Its QEMU dies when virsh
 # exits, so all operations go through one virsh process (-t prints each command's time).
 if command -v virsh >/dev/null; then
@@ -98,19 +109,23 @@ if command -v virsh >/dev/null; then
 	fi
 fi
 
-echo "median of $n runs, seconds; ratio = vsnap / libvirt (vsnap: one CLI process per operation;"
-echo "libvirt: virsh -t in-process time of its embedded driver, all operations in one virsh)"
-printf "%-15s %10s %10s %8s\n" operation vsnap_s libvirt_s ratio
+echo "median of $n runs, seconds. vsnap: in one process (qemu_ops_bench); vsnap_cli: one vsnap"
+echo "process per operation; libvirt: virsh -t in-process time of its embedded driver."
+echo "ratio = vsnap (in-process) / libvirt"
+printf "%-15s %10s %10s %10s %8s\n" operation vsnap_s vsnap_cli_s libvirt_s ratio
 for op in int_create int_revert list int_delete ext_create ext_delete_mid off_create off_delete_mid; do
-	v=$(awk -v o=$op '$1==o && $2!="FAIL" {print $2}' "$t/vsnap_tool.times" | median)
+	c=$(awk -v o=$op '$1==o && $2!="FAIL" {print $2}' "$t/vsnap_tool.times" | median)
+	v=$c
+	[ -s "$t/vsnap_lib.times" ] && v=$(awk -v o=$op '$1==o && $2!="FAIL" {print $2}' "$t/vsnap_lib.times" | median)
 	l=""
 	[ -f "$t/virsh_tool.times" ] && {
 		grep -q "^$op FAIL" "$t/virsh_tool.times" && l=failed ||
 		l=$(awk -v o=$op '$1==o {print $2}' "$t/virsh_tool.times" | median); }
 	r=""
 	[ -n "$l" ] && [ "$l" != failed ] && [ -n "$v" ] && r=$(echo "scale=2; $v / $l" | bc)
-	printf "%-15s %10s %10s %8s\n" $op "${v:-?}" "${l:--}" "${r:+${r}x}"
+	printf "%-15s %10s %10s %10s %8s\n" $op "${v:-?}" "${c:-?}" "${l:--}" "${r:+${r}x}"
 done
 v=$(awk '$1=="int_revert" {print $2}' "$t/vsnap_tool.times" | median)
 echo "targets: ext_delete_mid <= 1.5x libvirt, int_create <= 1.2x libvirt, int_revert <= 0.3 s ($v s)"
-grep -q FAIL "$t/vsnap_tool.times" && { echo "vsnap failures:"; cat "$t/vsnap_tool.err"; }
+grep -q FAIL "$t/vsnap_tool.times" "$t/vsnap_lib.times" 2>/dev/null &&
+	{ echo "vsnap failures:"; cat "$t/vsnap_tool.err" "$t/vsnap_lib.err" 2>/dev/null; }
