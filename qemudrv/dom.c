@@ -98,14 +98,17 @@ int vsnap__qemu_dom_open(vsnap_qemu_dom *d, vsnap_conn *conn, const char *name, 
 		goto error;
 	}
 	/* An interrupted change is finished before anyone reads the domain: a reader locks too. */
-	if (lock == QEMU_OPEN_READ && vsnap__qemu_intent_exists(store, name))
+	if ((lock == QEMU_OPEN_READ || lock == QEMU_OPEN_META) &&
+	    vsnap__qemu_intent_exists(store, name))
 		lock = QEMU_OPEN_LOCK;
-	if (lock && access(d->def_path, F_OK) < 0) {
+	if ((lock == QEMU_OPEN_LOCK || lock == QEMU_OPEN_LOCK_AS_IS) &&
+	    access(d->def_path, F_OK) < 0) {
 		rc = vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_QEMU,
 			"domain '%s' is not defined under '%s'", name, store->root);
 		goto error;
 	}
-	if (lock && ((rc = vsnap__store_prepare(store)) < 0 ||
+	if ((lock == QEMU_OPEN_LOCK || lock == QEMU_OPEN_LOCK_AS_IS) &&
+	    ((rc = vsnap__store_prepare(store)) < 0 ||
 	    (rc = vsnap__lock_acquire(&d->lockfd, lockpath, vsnap__qemu_lock_timeout(conn))) < 0))
 		goto error;
 	if ((rc = vsnap__store_read(&xml, d->def_path)) < 0) {
@@ -118,7 +121,7 @@ int vsnap__qemu_dom_open(vsnap_qemu_dom *d, vsnap_conn *conn, const char *name, 
 		vsnap__error_prefix("domain definition '%s'", d->def_path);
 		goto error;
 	}
-	if ((rc = attach(d)) < 0)
+	if (lock != QEMU_OPEN_META && (rc = attach(d)) < 0)
 		goto error;
 	if (lock == QEMU_OPEN_LOCK && (rc = vsnap__qemu_recover(d)) < 0)
 		goto error;

@@ -439,7 +439,7 @@ static int qemu_snapshot_load(vsnap_forest_data *out, vsnap_domain *dom)
 	vsnap_qemu_dom d;
 	int rc;
 
-	if ((rc = vsnap__qemu_dom_open(&d, dom->conn, dom->info.name, 0)) < 0)
+	if ((rc = vsnap__qemu_dom_open(&d, dom->conn, dom->info.name, QEMU_OPEN_META)) < 0)
 		return rc;
 	rc = vsnap__qemu_meta_load(out, &d);
 	vsnap__qemu_dom_close(&d);

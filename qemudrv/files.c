@@ -177,8 +177,19 @@ static int add_file(vsnap_qemu_files *f, vsnap_qemu_dom *d, const char *c, int c
 	return e->backing ? add_chain(f, d, e->backing, 0) : 0;
 }
 
+static int scan(vsnap_qemu_files *out, vsnap_qemu_dom *d, const vsnap_forest_data *forest,
+	int with_list);
+
 int vsnap__qemu_files_scan(vsnap_qemu_files *out, vsnap_qemu_dom *d,
 	const vsnap_forest_data *forest)
+{
+	return scan(out, d, forest, 1);
+}
+
+/* `with_list` 0: only what the domain and snapshots reach (gc: a listed file outside that
+ * is garbage, no need to read it). */
+static int scan(vsnap_qemu_files *out, vsnap_qemu_dom *d, const vsnap_forest_data *forest,
+	int with_list)
 {
 	char **list = NULL;
 	size_t nlist = 0;
@@ -187,7 +198,7 @@ int vsnap__qemu_files_scan(vsnap_qemu_files *out, vsnap_qemu_dom *d,
 	memset(out, 0, sizeof(*out));
 	if ((rc = read_list(&list, &nlist, d)) < 0)
 		return rc;
-	for (size_t i = 0; rc == 0 && i < nlist; i++)
+	for (size_t i = 0; rc == 0 && with_list && i < nlist; i++)
 		rc = add_chain(out, d, list[i], 1);
 	for (size_t i = 0; rc == 0 && i < d->def->ndisks; i++)
 		if (d->def->disks[i]->src_file)
@@ -275,7 +286,7 @@ static int gc_run(vsnap_qemu_dom *d, const vsnap_forest_data *forest, char ***dr
 	size_t nlist = 0;
 	int rc, changed = 0;
 
-	if ((rc = vsnap__qemu_files_scan(&f, d, forest)) < 0)
+	if ((rc = scan(&f, d, forest, 0)) < 0)
 		return rc;
 	if ((rc = read_list(&list, &nlist, d)) < 0)
 		goto cleanup;

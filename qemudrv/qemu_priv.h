@@ -55,8 +55,9 @@ typedef struct {
 /* dom.c */
 /* `lock`: QEMU_OPEN_READ (no lock, unless an interrupted change must be finished first),
  * QEMU_OPEN_LOCK (locked; an interrupted change is finished), QEMU_OPEN_LOCK_AS_IS (locked,
- * nothing finished: `snapshot-check` without --repair). */
-enum { QEMU_OPEN_READ = 0, QEMU_OPEN_LOCK = 1, QEMU_OPEN_LOCK_AS_IS = 2 };
+ * nothing finished: `snapshot-check` without --repair), QEMU_OPEN_META (as READ, without
+ * reattaching to QEMU: metadata only). */
+enum { QEMU_OPEN_READ = 0, QEMU_OPEN_LOCK = 1, QEMU_OPEN_LOCK_AS_IS = 2, QEMU_OPEN_META = 3 };
 int vsnap__qemu_dom_open(vsnap_qemu_dom *d, vsnap_conn *conn, const char *name, int lock);
 void vsnap__qemu_dom_close(vsnap_qemu_dom *d);
 /* How long to wait for another vsnap's lock: the connection's timeout, else 30 s. */

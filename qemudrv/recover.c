@@ -34,8 +34,11 @@ int vsnap__qemu_intent_write(vsnap_qemu_dom *d, const vsnap_qemu_intent *in)
 
 	if (!p)
 		return VSNAP_ENOMEM;
+	/* The record's contents are synced before it is renamed into place; its directory entry
+	 * is made durable by the metadata writes that follow in the same folder. A kill -9
+	 * (the case this log is for) loses nothing of the page cache either way. */
 	if ((rc = vsnap__qemu_intent_format(&text, in)) == 0)
-		rc = vsnap__store_write(p, text, strlen(text));
+		rc = vsnap__store_write_ex(p, text, strlen(text), 0);
 	free(text);
 	free(p);
 	return rc;
@@ -48,7 +51,9 @@ int vsnap__qemu_intent_done(vsnap_qemu_dom *d)
 
 	if (!p)
 		return VSNAP_ENOMEM;
-	rc = vsnap__store_remove(p);
+	/* A record that survives a power loss after its change completed is redone: every
+	 * rule is idempotent on a completed change, so no directory sync is needed here. */
+	rc = vsnap__store_remove_ex(p, 0);
 	free(p);
 	return rc;
 }

@@ -128,6 +128,11 @@ static int sync_dir_of(const char *path)
 
 int vsnap__store_write(const char *path, const char *data, size_t len)
 {
+	return vsnap__store_write_ex(path, data, len, 1);
+}
+
+int vsnap__store_write_ex(const char *path, const char *data, size_t len, int sync_dir)
+{
 	char *tmp = NULL;
 	int fd = -1, rc = 0;
 
@@ -157,7 +162,7 @@ int vsnap__store_write(const char *path, const char *data, size_t len)
 		rc = vsnap__error_os("renaming '%s' to '%s'", tmp, path);
 		goto cleanup;
 	}
-	rc = sync_dir_of(path);
+	rc = sync_dir ? sync_dir_of(path) : 0;
 cleanup:
 	if (fd >= 0)
 		close(fd);
@@ -208,12 +213,17 @@ int vsnap__store_read(char **out, const char *path)
 
 int vsnap__store_remove(const char *path)
 {
+	return vsnap__store_remove_ex(path, 1);
+}
+
+int vsnap__store_remove_ex(const char *path, int sync_dir)
+{
 	if (unlink(path) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		return vsnap__error_os("removing '%s'", path);
 	}
-	return sync_dir_of(path);
+	return sync_dir ? sync_dir_of(path) : 0;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -113,7 +113,8 @@ static void one_trial(unsigned int trial)
 	fflush(NULL);
 	if ((pid = fork()) == 0) {
 		setpgid(0, 0);   /* so the kill takes qemu-img children too, as a killed shell would */
-		_exit(run_op(&e, op) == 0 ? 0 : 1);
+		int rc = run_op(&e, op);
+		_exit(rc == 0 ? 0 : rc == VSNAP_EOPERATION ? 2 : 1);
 	}
 	setpgid(pid, pid);
 	struct timespec ts = { delay_ms / 1000, (long)(delay_ms % 1000) * 1000000L };
@@ -121,8 +122,13 @@ static void one_trial(unsigned int trial)
 	kill(-pid, SIGKILL);
 	assert_true(waitpid(pid, &st, 0) == pid);
 	int finished = WIFEXITED(st);
-	if (finished && WEXITSTATUS(st) != 0)
+	/* The one documented refusal: s0's tag lives in the running domain's read-only backing
+	 * image (docs/qemu.md, Delete). It must change nothing. */
+	int refused = finished && WEXITSTATUS(st) == 2 && op == K_DELETE_INT && running;
+	if (finished && WEXITSTATUS(st) != 0 && !refused)
 		fail_msg("trial %u: %s failed on its own", trial, op_names[op]);
+	if (refused)
+		fprintf(stderr, "trial %u: refused (as documented)\n", trial);
 
 	/* The store loads (the open recovers), and the images check. */
 	int count = qt_count(&e);
