@@ -1,6 +1,7 @@
 /* Connections: URI → driver, and the public connection API. SPDX-License-Identifier: GPL-2.0-or-later */
 #include "core/driver.h"
 #include "core/error.h"
+#include "core/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,8 @@ int vsnap_conn_open(vsnap_conn **out, const char *uri_text, const vsnap_conn_opt
 	if (!out)
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID, "out is NULL");
 	*out = NULL;
+	if ((rc = vsnap__global_init()) < 0)
+		return rc;
 	if (opts && (opts->version == 0 || opts->version > VSNAP_CONN_OPTIONS_VERSION))
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
 			"connection options version %u is not supported", opts->version);

@@ -18,4 +18,8 @@ int vsnap__str_dup(char **out, const char *s);
  */
 void vsnap__str_copy(char **out, const char *s, int *failed);
 
+/* Initialises libcurl and libxml2 once per process (thread-safe; see core/global_init.c).
+ * Every entry point that may be a thread's first use of either calls it. Returns 0 or an error. */
+int vsnap__global_init(void);
+
 #endif

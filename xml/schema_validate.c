@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "xml/schema_validate.h"
 #include "core/error.h"
+#include "core/util.h"
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -39,6 +40,8 @@ int vsnap__xml_schema_validate(const char *xml, const char *name)
 
 	snprintf(path, sizeof(path), "%s/%s.rng", dir && *dir ? dir : "/usr/share/libvirt/schemas",
 		name);
+	if ((rc = vsnap__global_init()) < 0)
+		return rc;
 	if (access(path, R_OK) != 0)
 		return vsnap__error_set(VSNAP_EUNSUPPORTED, VSNAP_ERRCLASS_XML,
 			"cannot validate: libvirt's schema '%s' is not installed (Debian: libvirt0)",

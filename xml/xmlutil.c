@@ -14,6 +14,7 @@
 #include <libxml/parser.h>
 
 #include "core/error.h"
+#include "core/util.h"
 
 /* The first error of a parse (the most telling one; later ones often follow from it). */
 typedef struct {
@@ -82,6 +83,8 @@ int vsnap__xml_read(xmlDocPtr *doc, const char *text, const char *what)
 	*doc = NULL;
 	if (!text)
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_XML, "%s: no text given", what);
+	if ((rc = vsnap__global_init()) < 0)
+		return rc;
 	len = strlen(text);
 	if (len > INT_MAX)
 		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s: too large", what);

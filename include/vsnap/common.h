@@ -30,6 +30,16 @@ VSNAP_EXTERN(void) vsnap_string_free(char *str);
 /** Frees an array of strings of `count` entries returned by libvsnap, and the array. */
 VSNAP_EXTERN(void) vsnap_strings_free(char **strs, size_t count);
 
+/**
+ * Initialises the libraries libvsnap builds on (libcurl, libxml2) for the whole process.
+ * Optional: every libvsnap entry point that needs them does this itself, once, safely from any
+ * thread. A program that also uses libcurl or libxml2 on its own, or that wants all global set-up
+ * done before it starts threads (as libcurl's documentation asks), calls it first. It never
+ * tears anything down: libvsnap does not call curl_global_cleanup() or xmlCleanupParser(),
+ * because the program may still use those libraries. Returns 0, or a vsnap_error_code.
+ */
+VSNAP_EXTERN(int) vsnap_global_init(void);
+
 /** The library version as "MAJOR.MINOR.PATCH". Never NULL, never freed. */
 VSNAP_EXTERN(const char *) vsnap_version(void);
 
