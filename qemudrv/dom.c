@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static vsnap_qemu_conn *priv_of(vsnap_conn *conn)
@@ -63,12 +64,17 @@ static int attach(vsnap_qemu_dom *d)
 	}
 	if ((rc = vsnap__qmp_open(&d->qmp, d->qmp_path, QEMU_CONNECT_TIMEOUT_MS,
 			&d->conn->requests)) < 0) {
-		/* Alive but deaf: the process may be exiting right now. Check once more. */
-		if (!vsnap__qemu_alive(pid, d->qmp_path)) {
-			vsnap_error_clear();
-			if (d->lockfd >= 0)
-				cleanup_run_files(d);
-			return 0;
+		/* Alive but deaf: the process may be exiting right now (a killed vsnap may have
+		 * told it to quit): give it up to 5 s to go. */
+		for (int i = 0; i < 250; i++) {
+			if (!vsnap__qemu_alive(pid, d->qmp_path)) {
+				vsnap_error_clear();
+				if (d->lockfd >= 0)
+					cleanup_run_files(d);
+				return 0;
+			}
+			struct timespec ts = { 0, 20 * 1000000L };
+			nanosleep(&ts, NULL);
 		}
 		return vsnap__error_prefix("domain '%s': QEMU (pid %ld) runs but its monitor does "
 			"not answer", d->name, (long)pid);
