@@ -82,7 +82,7 @@ static int frozen_by_external(const vsnap_forest_data *f, const char *base)
 }
 
 static int plan_revert(revert_disk *rd, vsnap_qemu_dom *d, vsnap_domain_def *sdef,
-	const vsnap_snapshot_def *snap, const vsnap_forest_data *f, int internal_memory)
+	const vsnap_snapshot_def *snap, const vsnap_forest_data *f)
 {
 	vsnap_qemu_files files;
 	char *what = NULL;
@@ -127,7 +127,6 @@ static int plan_revert(revert_disk *rd, vsnap_qemu_dom *d, vsnap_domain_def *sde
 				rd[i].step == QEMU_STEP_OVERLAY ? "qcow2" : NULL)) < 0)
 			break;
 	}
-	(void)internal_memory;
 	free(what);
 	vsnap__qemu_files_clear(&files);
 	return rc;
@@ -324,8 +323,7 @@ int vsnap__qemu_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *sna
 		rc = vsnap__error_oom();
 		goto cleanup;
 	}
-	if ((rc = plan_revert(rd, &d, sdef, snap, &f, has_memory &&
-			snap->memory == VSNAP_SNAPSHOT_LOCATION_INTERNAL)) < 0)
+	if ((rc = plan_revert(rd, &d, sdef, snap, &f)) < 0)
 		goto cleanup;
 	fast = d.pid && has_memory && snap->memory == VSNAP_SNAPSHOT_LOCATION_INTERNAL &&
 		abi_compatible(d.def, sdef) && fast_path_ok(&d, rd, n);
