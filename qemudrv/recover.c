@@ -167,6 +167,19 @@ static int set_current(vsnap_qemu_dom *d, const char *name)
 	return rc;
 }
 
+/* A qemu-img killed while it wrote `file` may leave refcount damage behind (qemu-img check
+ * finds leaks or errors): repair it before anything else writes there. */
+static int repair_if_damaged(const char *file)
+{
+	const char *p = getenv("VSNAP_QEMU_IMG");
+	const char *argv[] = { p && *p ? p : "qemu-img", "check", "-q", "-r", "all", file, NULL };
+
+	if (access(file, F_OK) < 0 || vsnap__img_check(file) == 0)
+		return 0;
+	vsnap_error_clear();
+	return vsnap__run(NULL, argv, "repairing an image an interrupted change was writing");
+}
+
 /* Redoes one revert step from scratch (each is idempotent). */
 static int redo_step(vsnap_qemu_dom *d, const vsnap_qemu_intent_step *s)
 {
@@ -175,6 +188,8 @@ static int redo_step(vsnap_qemu_dom *d, const vsnap_qemu_intent_step *s)
 	vsnap__qemu_probe_forget(d, s->file);
 	switch (s->kind) {
 	case QEMU_STEP_APPLY:
+		if ((rc = repair_if_damaged(s->file)) < 0)
+			return rc;
 		return vsnap__img_snapshot_apply(s->file, s->tag);
 	case QEMU_STEP_OVERLAY:
 		unlink(s->file);
@@ -282,7 +297,8 @@ static int drop_created_tags(vsnap_qemu_dom *d, const vsnap_qemu_intent *in)
 			online = 1;
 			continue;
 		}
-		if ((rc = vsnap__qemu_probe(&info, d, s->file)) == 0 &&
+		if ((rc = repair_if_damaged(s->file)) == 0 &&
+		    (rc = vsnap__qemu_probe(&info, d, s->file)) == 0 &&
 		    vsnap__img_has_snapshot(info, in->snapshot)) {
 			rc = vsnap__img_snapshot_delete(s->file, in->snapshot);
 			vsnap__qemu_probe_forget(d, s->file);
