@@ -25,10 +25,11 @@ _vsnap()
 	done
 	case "$prev" in
 	--auth-file|--record|--replay|--datastore-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--to) COMPREPLY=($(compgen -W "qemu:///embed?root= qemu:///session" -- "$cur")); return ;;
 	esac
 	if [[ -z "$cmd" ]]; then
 		if [[ "$cur" == -* ]]; then
-			COMPREPLY=($(compgen -W "-c --connect --json -q --quiet --debug --auth-file --timeout --record --replay --help --version" -- "$cur"))
+			COMPREPLY=($(compgen -W "-c --connect --json -q --quiet --debug --auth-file --timeout --record --replay --no-session-cache --help --version" -- "$cur"))
 		else
 			words=$(vsnap help 2>/dev/null | awk '/^Commands:/{on=1; next} on && /^  [a-z]/{print $1}')
 			COMPREPLY=($(compgen -W "help $words" -- "$cur"))
@@ -55,11 +56,16 @@ _vsnap()
 	      COMPREPLY=($(compgen -W "$words" -- "$cur")) ;;
 	vmx2xml|xml2vmx|vmsd2xml|define|domxml-from-native|domxml-to-native)
 	      COMPREPLY=($(compgen -f -- "$cur")) ;;
+	batch|logout) ;;   # no arguments
 	*)
-		if ((pos == 0)); then
+		if ((pos == 0)) && [[ "$cur" == *:* ]]; then
+			# VM selectors: name:, moref:, uuid:, path: (bash splits words at ':')
+			COMPREPLY=()
+		elif ((pos == 0)); then
 			words=$(eval vsnap $uri list --all --name 2>/dev/null)
-			COMPREPLY=($(compgen -W "$words" -- "$cur"))
-		elif ((pos == 1)) && [[ "$cmd" == snapshot-* && "$cmd" != snapshot-list && "$cmd" != snapshot-check && "$cmd" != snapshot-create* ]]; then
+			COMPREPLY=($(compgen -W "$words name: moref: uuid: path:" -- "$cur"))
+		elif ((pos == 1)) && [[ "$cmd" == snapshot-* && "$cmd" != snapshot-list && "$cmd" != snapshot-create* &&
+			"$cmd" != snapshot-move && "$cmd" != snapshot-check ]]; then
 			words=$(eval vsnap $uri snapshot-list "$dom" --name 2>/dev/null)
 			COMPREPLY=($(compgen -W "$words" -- "$cur"))
 		fi ;;

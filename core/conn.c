@@ -3,6 +3,9 @@
 #include "core/error.h"
 #include "core/util.h"
 
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,7 +42,8 @@ int vsnap_conn_options_init(vsnap_conn_options *opts, unsigned int version)
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID,
 			"connection options version %u is not supported (this library knows %d)",
 			version, VSNAP_CONN_OPTIONS_VERSION);
-	memset(opts, 0, sizeof(*opts));
+	/* A version-1 caller's struct ends where version 2 added fields. */
+	memset(opts, 0, version == 1 ? offsetof(vsnap_conn_options, flags) : sizeof(*opts));
 	opts->version = version;
 	return 0;
 }
@@ -78,10 +82,12 @@ int vsnap_conn_open(vsnap_conn **out, const char *uri_text, const vsnap_conn_opt
 		return vsnap__error_oom();
 	}
 	conn->driver = drv;
+	vsnap_conn_options_init(&conn->opts, VSNAP_CONN_OPTIONS_VERSION);
+	/* A caller built against version 1 has a shorter struct: copy only what it has. */
 	if (opts)
-		conn->opts = *opts;
-	else
-		vsnap_conn_options_init(&conn->opts, VSNAP_CONN_OPTIONS_VERSION);
+		memcpy(&conn->opts, opts, opts->version == 1 ?
+			offsetof(vsnap_conn_options, flags) : sizeof(*opts));
+	conn->opts.version = VSNAP_CONN_OPTIONS_VERSION;
 	rc = drv->open(conn, uri);
 	vsnap__uri_free(uri);
 	if (rc) {
@@ -123,4 +129,24 @@ void vsnap_conn_cancel_clear(vsnap_conn *conn)
 unsigned long vsnap_conn_request_count(const vsnap_conn *conn)
 {
 	return conn ? conn->requests : 0;
+}
+
+int vsnap_conn_session_end(vsnap_conn *conn)
+{
+	if (!conn)
+		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_INVALID, "conn is NULL");
+	return conn->driver->session_end ? conn->driver->session_end(conn) : 0;
+}
+
+void vsnap__conn_warn(vsnap_conn *conn, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!conn->opts.warning_cb)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	conn->opts.warning_cb(msg, conn->opts.warning_payload);
 }

@@ -19,6 +19,9 @@ struct vsnap_conn {
 	void *priv;                     /* the driver's connection state */
 	volatile int cancelled;         /* set by vsnap_conn_cancel(); async-signal-safe */
 	unsigned long requests;         /* requests sent (SOAP / QMP) */
+	/* A composite operation (core/progress.c) reports its steps as one progress. */
+	const char *progress_what;      /* its name, or NULL: drivers' reports pass through */
+	unsigned int progress_step, progress_steps;
 };
 
 struct vsnap_domain {
@@ -78,7 +81,37 @@ struct vsnap_driver {
 	/* Consistency check (include/vsnap/check.h). */
 	int (*domain_check)(vsnap_check_item **out, size_t *count, vsnap_domain *dom,
 		unsigned int flags);
+
+	/*
+	 * Revert with VSNAP_SNAPSHOT_REVERT_DELETE_CHILDREN (core/revert_clear.c): 1 to revert
+	 * first and then remove the children (ESX: the live state is not merged into them);
+	 * 0 to delete them first (QEMU: the revert then needs no branch around them).
+	 */
+	int revert_before_prune;
+	/*
+	 * Checks that the data `snap` needs (images, internal tags, backing chains, memory
+	 * file) is visible to this connection, for metadata moved in from another connection
+	 * (core/snapshot_move.c). Changes nothing. NULL: the driver cannot tell.
+	 */
+	int (*snapshot_check_data)(vsnap_domain *dom, const vsnap_snapshot_def *snap);
+	/*
+	 * After snapshots moved from `from` to `to` (same driver): files the driver made for
+	 * them become `to`'s to manage, so `from` never removes what `to` now needs. NULL: none.
+	 */
+	int (*snapshot_files_handover)(vsnap_domain *from, vsnap_domain *to);
+	/* Ends the server session and forgets its saved copy (vsnap_conn_session_end). */
+	int (*session_end)(vsnap_conn *conn);
 };
+
+/* Reports a warning through conn->opts.warning_cb (dropped when none). */
+void vsnap__conn_warn(vsnap_conn *conn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* core/progress.c: the progress callback drivers register (payload: the vsnap_conn). */
+void vsnap__conn_progress(int percent, const char *what, void *payload);
+/* Reports of the next `steps` driver steps go out as one operation named `what`. */
+void vsnap__progress_begin(vsnap_conn *conn, const char *what, unsigned int steps);
+void vsnap__progress_next(vsnap_conn *conn);
+void vsnap__progress_end(vsnap_conn *conn);
 
 void vsnap__forest_data_clear(vsnap_forest_data *data);
 

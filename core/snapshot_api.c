@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "xml/schema_validate.h"
 #include "core/forest.h"
+#include "core/revert_clear.h"
 
 static const char *dom_name(const vsnap_domain *dom)
 {
@@ -217,7 +218,9 @@ static int resolve(vsnap_forest **forest, vsnap_snapshot **snap, vsnap_domain *d
 }
 
 #define REVERT_FLAGS (VSNAP_SNAPSHOT_REVERT_RUNNING | VSNAP_SNAPSHOT_REVERT_PAUSED | \
-	VSNAP_SNAPSHOT_REVERT_FORCE)
+	VSNAP_SNAPSHOT_REVERT_FORCE | VSNAP_SNAPSHOT_REVERT_DELETE_CHILDREN | \
+	VSNAP_SNAPSHOT_REVERT_DISCARD)
+#define REVERT_CLEAR_FLAGS (VSNAP_SNAPSHOT_REVERT_DELETE_CHILDREN | VSNAP_SNAPSHOT_REVERT_DISCARD)
 
 int vsnap_snapshot_revert(vsnap_domain *dom, const char *key, unsigned int flags)
 {
@@ -236,6 +239,8 @@ int vsnap_snapshot_revert(vsnap_domain *dom, const char *key, unsigned int flags
 		rc = invalid("the 'running' and 'paused' flags are mutually exclusive");
 	else if (!dom->conn->driver->snapshot_revert)
 		rc = unsupported(dom, "revert to snapshots");
+	else if (flags & REVERT_CLEAR_FLAGS)
+		rc = vsnap__snapshot_revert_clear(dom, key, flags);
 	else if ((rc = resolve(&forest, &snap, dom, key)) == 0)
 		rc = dom->conn->driver->snapshot_revert(dom, snap->def, &forest->data, flags);
 	vsnap_forest_free(forest);

@@ -152,10 +152,55 @@ static void priv_free(esx_priv *priv)
 		return;
 	esx_info_forget(priv);
 	vsnap__vs_close(priv->client);
+	free(priv->session_path);
+	vsnap__secret_free(priv->session_text);
 	if (priv->log)
 		fclose(priv->log);
 	free(priv->host_moref);
 	free(priv);
+}
+
+/* Keeps the session for the next process: written when it differs from the file's. */
+static void session_keep(vsnap_conn *conn, esx_priv *priv)
+{
+	char *text = NULL;
+
+	if (vsnap__vs_session_export(&text, priv->client) < 0) {
+		/* Not logged in any more (a failed re-login): the file is of no use. */
+		vsnap_error_clear();
+		esx_session_remove(conn, priv->session_path);
+		return;
+	}
+	if (!priv->session_text || strcmp(text, priv->session_text) != 0)
+		esx_session_store(conn, priv->session_path, text);
+	vsnap__secret_free(text);
+}
+
+/*
+ * The client: resumed from the saved session when there is a usable one (no request), else
+ * a fresh one (RetrieveServiceContent; the caller logs in).
+ */
+static int connect_client(vsnap_conn *conn, esx_priv *priv, const vsnap_vs_options *o)
+{
+	if (esx_session_enabled(conn)) {
+		if (esx_session_path(&priv->session_path, conn, o->url, o->user) < 0) {
+			vsnap__conn_warn(conn, "not keeping the session: %s",
+				vsnap_error_last()->message);
+			vsnap_error_clear();
+		} else if ((priv->session_text = esx_session_load(conn, priv->session_path)) &&
+			   vsnap__vs_open_saved(&priv->client, o, priv->session_text) < 0) {
+			vsnap__conn_warn(conn, "ignoring saved session '%s': %s",
+				priv->session_path, vsnap_error_last()->message);
+			vsnap_error_clear();
+			vsnap__secret_free(priv->session_text);
+			priv->session_text = NULL;
+		}
+	}
+	if (priv->client)
+		return 0;
+	if (vsnap__vs_open(&priv->client, o))
+		return vsnap__error_prefix("cannot connect to %s", o->url);
+	return 0;
 }
 
 int esx_open(vsnap_conn *conn, const vsnap_uri *uri)
@@ -204,22 +249,25 @@ int esx_open(vsnap_conn *conn, const vsnap_uri *uri)
 	o.replay_dir = conn->opts.replay_dir;
 	o.log_cb = priv->log ? log_line : NULL;
 	o.log_payload = priv->log;
-	o.progress_cb = conn->opts.progress_cb;
-	o.progress_payload = conn->opts.progress_payload;
+	/* Through core, so a composite operation reports as one (core/progress.c). */
+	o.progress_cb = conn->opts.progress_cb ? vsnap__conn_progress : NULL;
+	o.progress_payload = conn;
 	o.cancel = &conn->cancelled;
-	if ((rc = vsnap__vs_open(&priv->client, &o))) {
-		vsnap__error_prefix("cannot connect to %s", url);
+	if ((rc = connect_client(conn, priv, &o)))
 		goto out;
-	}
 	conn->priv = priv;
 	if ((rc = check_api_type(uri, priv->kind, vsnap__vs_api_type(priv->client))))
 		goto out;
-	if ((rc = vsnap__vs_login(priv->client))) {
+	if (!priv->session_text && (rc = vsnap__vs_login(priv->client))) {
 		vsnap__error_prefix("cannot log in to %s as '%s'", uri->host, user);
 		goto out;
 	}
-	if (priv->kind == ESX_KIND_VPX && (rc = find_vpx_host(priv, uri)))
-		vsnap__vs_logout(priv->client);
+	if (priv->kind == ESX_KIND_VPX && (rc = find_vpx_host(priv, uri))) {
+		if (priv->session_path)
+			session_keep(conn, priv);
+		else
+			vsnap__vs_logout(priv->client);
+	}
 out:
 	esx_sync_requests(conn);
 	free(url);
@@ -238,9 +286,34 @@ void esx_close(vsnap_conn *conn)
 
 	if (!priv)
 		return;
-	/* A failed logout only leaves a session for the server to expire; close anyway. */
-	vsnap__vs_logout(priv->client);
+	if (priv->session_path)
+		session_keep(conn, priv);
+	else
+		/* A failed logout only leaves a session for the server to expire; close anyway. */
+		vsnap__vs_logout(priv->client);
 	esx_sync_requests(conn);
 	priv_free(priv);
 	conn->priv = NULL;
+}
+
+/* The `logout` command: the server session ends now and its file goes, kept or not. */
+int esx_session_end(vsnap_conn *conn)
+{
+	esx_priv *priv = esx_priv_of(conn);
+	char *path = NULL;
+	int rc;
+
+	rc = vsnap__vs_logout(priv->client);
+	esx_sync_requests(conn);
+	if (priv->session_path) {
+		path = priv->session_path;
+		priv->session_path = NULL;
+	} else if (esx_session_path(&path, conn, vsnap__vs_url(priv->client),
+			vsnap__vs_user(priv->client)) < 0) {
+		vsnap_error_clear();
+	}
+	if (path)
+		esx_session_remove(conn, path);
+	free(path);
+	return rc ? vsnap__error_prefix("logout from %s", conn->uri) : 0;
 }

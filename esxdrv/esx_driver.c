@@ -27,4 +27,7 @@ const vsnap_driver vsnap__esx_driver = {
 	.snapshot_delete_all = esx_snapshot_delete_all,
 	.needs_consolidation = esx_needs_consolidation,
 	.consolidate = esx_consolidate,
+	/* Revert first: removing the children then merges none of the live state into them. */
+	.revert_before_prune = 1,
+	.session_end = esx_session_end,
 };

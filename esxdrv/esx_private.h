@@ -2,7 +2,8 @@
  * The ESX driver's private state and the helpers its files share.
  *
  * Request economy: a CLI invocation is one session (open = RetrieveServiceContent + Login,
- * close = Logout). Everything a command reads about its VM comes from ONE RetrievePropertiesEx:
+ * close = Logout), or, with VSNAP_CONN_SESSION_CACHE, resumes the saved one (no request at
+ * open or close). Everything a command reads about its VM comes from ONE RetrievePropertiesEx:
  * the VM's summary and its whole snapshot forest (vsnap_vs_vm_info). The driver keeps the last
  * such read in `info` and hands it to the next reader of the same VM when no request was sent
  * in between and it is younger than ESX_INFO_MAX_AGE_MS: so domain lookup followed by
@@ -36,6 +37,9 @@ typedef struct {
 	vsnap_vs_vm_info *info;
 	unsigned long info_stamp;      /* request count right after the read */
 	long long info_time_ms;        /* monotonic time of the read */
+	/* VSNAP_CONN_SESSION_CACHE (esx_session.c): the file, and the text it holds (secret) */
+	char *session_path;            /* NULL: sessions are not kept */
+	char *session_text;            /* as loaded or last written; NULL: none */
 } esx_priv;
 
 static inline esx_priv *esx_priv_of(vsnap_conn *conn)
@@ -60,10 +64,24 @@ void esx_info_keep(vsnap_conn *conn, vsnap_vs_vm_info *info);
  * RetrievePropertiesEx. Borrowed: valid until the next call into the driver.
  */
 int esx_info_get(const vsnap_vs_vm_info **out, vsnap_conn *conn, const char *moref);
-/* Finds a VM by MoRef value, UUID or name (VSNAP_ENOTFOUND / VSNAP_EAMBIGUOUS); caches its read. */
+/* Finds a VM by key (name, MoRef, UUID, path: docs/esx.md) (VSNAP_ENOTFOUND /
+ * VSNAP_EAMBIGUOUS); caches its read. */
 int esx_vm_find(const vsnap_vs_vm_info **out, vsnap_conn *conn, const char *key);
 /* The VM MoRef of a domain. */
 void esx_vm_ref(vsnap_vs_moref *out, const vsnap_domain *dom);
+
+/* ---- esx_session.c: saved sessions (VSNAP_CONN_SESSION_CACHE) ---- */
+
+/* 1 when conn keeps sessions (the flag, no record/replay, VSNAP_SESSION_CACHE is not 0). */
+int esx_session_enabled(const vsnap_conn *conn);
+/* The file for user + url under the sessions folder (malloc'ed). */
+int esx_session_path(char **out, const vsnap_conn *conn, const char *url, const char *user);
+/* The file's text when it is safe to use, else NULL (a warning says why, except "none"). */
+char *esx_session_load(vsnap_conn *conn, const char *path);
+/* Writes it atomically, mode 0600 (folders 0700); failures are warnings. */
+void esx_session_store(vsnap_conn *conn, const char *path, const char *text);
+void esx_session_remove(vsnap_conn *conn, const char *path);
+int esx_session_end(vsnap_conn *conn);
 
 /* ---- esx_map.c: pure mappings between vSphere values and vsnap's model ---- */
 

@@ -586,4 +586,6 @@ const vsnap_driver vsnap__qemu_driver = {
 	.snapshot_edit = qemu_snapshot_edit,
 	.snapshot_delete_all = qemu_snapshot_delete_all,
 	.domain_check = vsnap__qemu_domain_check,
+	.snapshot_check_data = vsnap__qemu_snapshot_check_data,
+	.snapshot_files_handover = vsnap__qemu_snapshot_files_handover,
 };

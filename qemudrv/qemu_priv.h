@@ -201,5 +201,9 @@ int vsnap__qemu_delete_steps(vsnap_qemu_dom *d, vsnap_forest_data *f,
  * the change refused ("reverting to 'c1'"). */
 int vsnap__qemu_owner_check(vsnap_qemu_dom *d, const char *file, const char *what);
 void vsnap__qemu_owners_free(vsnap_qemu_dom *d);
+/* check_data.c: the driver's snapshot_check_data (metadata moved in from elsewhere). */
+int vsnap__qemu_snapshot_check_data(vsnap_domain *dom, const vsnap_snapshot_def *snap);
+/* handover.c: the driver's snapshot_files_handover. */
+int vsnap__qemu_snapshot_files_handover(vsnap_domain *from, vsnap_domain *to);
 
 #endif

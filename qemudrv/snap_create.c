@@ -129,6 +129,25 @@ static int check_plan(const vsnap_qemu_plan_disk *plan, size_t n, int memory, in
 	return 0;
 }
 
+/*
+ * libvirt's rule for checkpoints: memory state goes with every disk the guest can write.
+ * Reverting would pair the saved memory (its caches, its file systems' state) with the
+ * later contents of a disk left out, which corrupts that disk's file systems.
+ */
+static int check_memory_covers_disks(const vsnap_qemu_plan_disk *plan, size_t n, int memory)
+{
+	if (memory != VSNAP_SNAPSHOT_LOCATION_INTERNAL && memory != VSNAP_SNAPSHOT_LOCATION_EXTERNAL)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (plan[i].location == VSNAP_SNAPSHOT_LOCATION_NO &&
+		    vsnap__qemu_disk_snapshottable(plan[i].disk))
+			return refuse(VSNAP_EINVALID, "disk '%s' is left out (snapshot='no') of a "
+				"snapshot that saves memory state: reverting would pair that memory with "
+				"the disk's later contents; include the disk or take a disk-only snapshot "
+				"(--disk-only)%s", plan[i].disk->target_dev, NULL);
+	return 0;
+}
+
 static int plan_has_external(const vsnap_qemu_plan_disk *plan, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -302,7 +321,8 @@ int vsnap__qemu_snapshot_create(char **name_out, vsnap_domain *dom,
 		goto cleanup;
 	}
 	if ((rc = plan_disks(plan, &d, def, memory, flags)) < 0 ||
-	    (rc = check_plan(plan, n, memory, d.pid != 0)) < 0)
+	    (rc = check_plan(plan, n, memory, d.pid != 0)) < 0 ||
+	    (rc = check_memory_covers_disks(plan, n, memory)) < 0)
 		goto cleanup;
 
 	if (!(snap = vsnap__snapshot_def_new()) || !(snap->name = strdup(def->name)) ||

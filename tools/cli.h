@@ -25,6 +25,7 @@ struct cli_ctx {
 	const char *record_dir; /* --record DIR */
 	const char *replay_dir; /* --replay DIR */
 	vsnap_conn *conn;       /* opened lazily by cli_connect() */
+	int no_session_cache;   /* --no-session-cache */
 };
 
 typedef struct {
@@ -74,5 +75,13 @@ extern const cli_command cli_domain_commands[];
 extern const cli_command cli_snapshot_commands[];
 extern const cli_command cli_snapshot_change_commands[];
 extern const cli_command cli_check_commands[];
+extern const cli_command cli_snapshot_move_commands[];
+extern const cli_command cli_session_commands[];
+
+/* cmd_session.c: runs `line` (one or more ';'/newline-separated commands, virsh quoting) over
+ * ctx's one connection; stops at the first failing command and returns its status. */
+int cli_run_line(cli_ctx *ctx, const char *line);
+/* tools/vsnap.c: runs one command given as argv (argv[0] its name). */
+int cli_run_argv(cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -247,6 +247,13 @@ static void on_interrupt(int sig)
 		vsnap_conn_cancel(interrupt_conn);
 }
 
+/* The library never prints: its warnings (an unsafe session file...) come here. */
+static void show_warning(const char *message, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "warning: %s\n", message);
+}
+
 int cli_connect(cli_ctx *ctx)
 {
 	vsnap_conn_options opts;
@@ -266,6 +273,11 @@ int cli_connect(cli_ctx *ctx)
 		opts.connect_timeout_ms = ctx->timeout_ms;
 	opts.record_dir = ctx->record_dir;
 	opts.replay_dir = ctx->replay_dir;
+	/* Keep the ESX session for the next run, as govc does (off: --no-session-cache or
+	 * VSNAP_SESSION_CACHE=0, which the library checks). */
+	if (!ctx->no_session_cache)
+		opts.flags |= VSNAP_CONN_SESSION_CACHE;
+	opts.warning_cb = show_warning;
 	/* --debug: the driver's request log (secrets redacted) goes to stderr. */
 	if (ctx->debug)
 		opts.log_file = "/dev/stderr";

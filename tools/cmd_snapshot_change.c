@@ -163,7 +163,8 @@ static int parse_keyed(keyed *k, cli_ctx *ctx, int argc, char **argv, cli_opt *o
 
 static int cmd_revert(cli_ctx *ctx, int argc, char **argv)
 {
-	cli_opt o[] = { OPT("current"), OPT("running"), OPT("paused"), OPT("force") };
+	cli_opt o[] = { OPT("current"), OPT("running"), OPT("paused"), OPT("force"),
+		OPT("delete-children"), OPT("discard") };
 	keyed k;
 	int rc = parse_keyed(&k, ctx, argc, argv, o, NOPTS(o));
 
@@ -171,7 +172,9 @@ static int cmd_revert(cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	unsigned int flags = (o[1].seen ? VSNAP_SNAPSHOT_REVERT_RUNNING : 0) |
 		(o[2].seen ? VSNAP_SNAPSHOT_REVERT_PAUSED : 0) |
-		(o[3].seen ? VSNAP_SNAPSHOT_REVERT_FORCE : 0);
+		(o[3].seen ? VSNAP_SNAPSHOT_REVERT_FORCE : 0) |
+		(o[4].seen ? VSNAP_SNAPSHOT_REVERT_DELETE_CHILDREN : 0) |
+		(o[5].seen ? VSNAP_SNAPSHOT_REVERT_DISCARD : 0);
 	rc = vsnap_snapshot_revert(k.dom, k.key, flags);
 	cli_progress_done();
 	return finish(ctx, k.dom, k.made, rc, "Domain '%s' reverted to snapshot %s\n",
@@ -280,10 +283,14 @@ const cli_command cli_snapshot_change_commands[] = {
 	  "Create a snapshot from <domainsnapshot> XML (name, description, memory and disks\n"
 	  "are honoured), or with --redefine record the metadata of one that exists.",
 	  cmd_create },
-	{ "snapshot-revert", NULL, "DOMAIN (SNAPSHOT | --current) [--running | --paused] [--force]",
+	{ "snapshot-revert", NULL, "DOMAIN (SNAPSHOT | --current) [--running | --paused] [--force]\n"
+	  "                         [--delete-children] [--discard]",
 	  "Revert the domain to a snapshot. The run state comes from the snapshot unless\n"
 	  "--running or --paused says otherwise. Reverts that would throw away a running\n"
-	  "guest in a surprising way need --force.", cmd_revert },
+	  "guest in a surprising way need --force. --delete-children also deletes the\n"
+	  "snapshots below it; --discard then deletes the snapshot itself (the domain keeps\n"
+	  "its state; QEMU: an external snapshot's overlay goes). One operation: if a step\n"
+	  "fails, running the same command again finishes it.", cmd_revert },
 	{ "snapshot-delete", NULL,
 	  "DOMAIN (SNAPSHOT | --current) [--children | --children-only] [--metadata]\n"
 	  "                         [--no-consolidate]",

@@ -7,7 +7,7 @@
 
 static const cli_command *const tables[] = {
 	cli_domain_commands, cli_snapshot_change_commands, cli_snapshot_commands, cli_vmx_commands,
-	cli_check_commands,
+	cli_snapshot_move_commands, cli_session_commands, cli_check_commands,
 	NULL,
 };
 
@@ -23,7 +23,8 @@ static const cli_command *find_command(const char *name)
 static void print_usage(FILE *f)
 {
 	fputs("usage: vsnap [-c URI] [--json] [-q] [--debug] [--auth-file FILE] [--timeout SECONDS]\n"
-	      "             [--record DIR | --replay DIR] COMMAND [ARGS...]\n"
+	      "             [--record DIR | --replay DIR] [--no-session-cache] COMMAND [ARGS...]\n"
+	      "       vsnap [OPTIONS] 'COMMAND [ARGS...]; COMMAND [ARGS...]'   (one connection)\n"
 	      "       vsnap help [COMMAND]\n\n"
 	      "Virtual-machine snapshots on ESX/vCenter and local QEMU, the libvirt way.\n"
 	      "URIs: esx://[user@]host[:port]/?no_verify=1  vpx://[user@]vcenter/dc/[cluster/]host\n"
@@ -81,6 +82,8 @@ static int parse_globals(cli_ctx *ctx, int argc, char **argv)
 			ctx->quiet = 1;
 		} else if (strcmp(a, "--debug") == 0) {
 			ctx->debug = 1;
+		} else if (strcmp(a, "--no-session-cache") == 0) {
+			ctx->no_session_cache = 1;
 		} else if ((r = WANT_VALUE("--auth-file")) != 0) {
 			if (r < 0)
 				return cli_usage(NULL, "--auth-file needs a file"), -1;
@@ -113,10 +116,23 @@ static int parse_globals(cli_ctx *ctx, int argc, char **argv)
 	return i;
 }
 
+int cli_run_argv(cli_ctx *ctx, int argc, char **argv)
+{
+	const cli_command *cmd;
+
+	if (strcmp(argv[0], "help") == 0)
+		return help(argc > 1 ? argv[1] : NULL);
+	if (!(cmd = find_command(argv[0])))
+		return cli_usage(NULL, "unknown command '%s'", argv[0]);
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return help(cmd->name);
+	return cmd->run(ctx, argc, argv);
+}
+
 int main(int argc, char **argv)
 {
 	cli_ctx ctx;
-	const cli_command *cmd;
 	int first, rc;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -128,14 +144,11 @@ int main(int argc, char **argv)
 	}
 	if (ctx.record_dir && ctx.replay_dir)
 		return cli_usage(NULL, "--record and --replay exclude each other");
-	if (strcmp(argv[first], "help") == 0)
-		return help(first + 1 < argc ? argv[first + 1] : NULL);
-	if (!(cmd = find_command(argv[first])))
-		return cli_usage(NULL, "unknown command '%s'", argv[first]);
-	for (int i = first + 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return help(cmd->name);
-	rc = cmd->run(&ctx, argc - first, argv + first);
+	/* virsh's form: one argument holding whole commands ('list; dominfo web'). */
+	if (argc - first == 1 && argv[first][strcspn(argv[first], "; \t\n'\"")])
+		rc = cli_run_line(&ctx, argv[first]);
+	else
+		rc = cli_run_argv(&ctx, argc - first, argv + first);
 	cli_progress_done();
 	cli_disconnect(&ctx);
 	return rc;

@@ -140,7 +140,7 @@ static int copy_options(vsnap_vs_client *c, const vsnap_vs_options *o)
 	return 0;
 }
 
-int vsnap__vs_open(vsnap_vs_client **out, const vsnap_vs_options *opts)
+int vsnap__vs_open_offline(vsnap_vs_client **out, const vsnap_vs_options *opts)
 {
 	vsnap_vs_client *c;
 	int rc;
@@ -154,17 +154,31 @@ int vsnap__vs_open(vsnap_vs_client **out, const vsnap_vs_options *opts)
 			"vSphere client: record and replay directories are exclusive");
 	if (!(c = calloc(1, sizeof(*c))))
 		return vsnap__error_oom();
-	if ((rc = copy_options(c, opts)) < 0 || (rc = vsnap__vs_transport_init(c)) < 0)
-		goto fail;
+	if ((rc = copy_options(c, opts)) < 0 || (rc = vsnap__vs_transport_init(c)) < 0) {
+		vsnap__vs_close(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+int vsnap__vs_open(vsnap_vs_client **out, const vsnap_vs_options *opts)
+{
+	vsnap_vs_client *c;
+	int rc;
+
+	if ((rc = vsnap__vs_open_offline(out, opts)) < 0)
+		return rc;
+	c = *out;
+	*out = NULL;
 	if ((rc = vsnap__vs_invoke(c, "RetrieveServiceContent", c->url, call_service_content,
-			NULL, VSNAP_VS_CALL_READ)) < 0)
-		goto fail;
+			NULL, VSNAP_VS_CALL_READ)) < 0) {
+		vsnap__vs_close(c);
+		return rc;
+	}
 	vsnap__vs_log(c, "connected to %s: %s %s", c->url, c->api_type, c->api_version);
 	*out = c;
 	return 0;
-fail:
-	vsnap__vs_close(c);
-	return rc;
 }
 
 void vsnap__vs_close(vsnap_vs_client *c)
@@ -189,6 +203,16 @@ void vsnap__vs_close(vsnap_vs_client *c)
 	free(c->api_version);
 	free(c->session_key);
 	free(c);
+}
+
+const char *vsnap__vs_url(const vsnap_vs_client *c)
+{
+	return c ? c->url : NULL;
+}
+
+const char *vsnap__vs_user(const vsnap_vs_client *c)
+{
+	return c ? c->user : NULL;
 }
 
 unsigned long vsnap__vs_request_count(const vsnap_vs_client *c)

@@ -134,6 +134,9 @@ int vsnap__vs_fault_raise(const char *raw_xml, const char *message, const char *
  * or NULL. */
 char *vsnap__vs_fault_type(const char *raw_xml);
 
+/* client.c: a client with its options and transport, before any request. */
+int vsnap__vs_open_offline(vsnap_vs_client **out, const vsnap_vs_options *opts);
+
 /* session.c */
 int vsnap__vs_relogin(vsnap_vs_client *c);
 
@@ -146,6 +149,20 @@ int vsnap__vs_retrieve(vsnap_vs_client *c, struct vim25__PropertyFilterSpec *spe
  * are raised. Returns 0 or an error. */
 int vsnap__vs_check_missing(vsnap_vs_client *c, struct vim25__ObjectContent *obj,
 	const char *what);
+
+/* vminfo.c: the property-collector walk from the root folder to every VM (folders,
+ * datacenters' vmFolder, vApps); `os` is the ObjectSpec to put in a PropertyFilterSpec. */
+struct vsnap_vs_root_walk {
+	struct vim25__SelectionSpec folder_sel[3], dc_sel[1];
+	struct vim25__TraversalSpec ts[3];
+	struct vim25__SelectSetItem items[3];
+	vim25__MoRef root;
+	enum xsd__boolean skip;
+	struct vim25__ObjectSpec os;
+};
+void vsnap__vs_root_walk_init(struct vsnap_vs_root_walk *w, vsnap_vs_client *c);
+void vsnap__vs_traversal(struct vim25__TraversalSpec *t, char *name, char *type, char *path,
+	struct vim25__SelectionSpec *sel, int nsel);
 
 /* util.c */
 char *vsnap__vs_strdup(const char *s);

@@ -151,7 +151,7 @@ static int list_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void 
 	return 0;
 }
 
-static void traversal(struct vim25__TraversalSpec *t, char *name, char *type, char *path,
+void vsnap__vs_traversal(struct vim25__TraversalSpec *t, char *name, char *type, char *path,
 	struct vim25__SelectionSpec *sel, int nsel)
 {
 	memset(t, 0, sizeof(*t));
@@ -162,17 +162,7 @@ static void traversal(struct vim25__TraversalSpec *t, char *name, char *type, ch
 	t->__sizeselectSet = nsel;
 }
 
-/* The walk from the root folder to every VM: folders, datacenters' vmFolder, vApps. */
-struct root_walk {
-	struct vim25__SelectionSpec folder_sel[3], dc_sel[1];
-	struct vim25__TraversalSpec ts[3];
-	struct vim25__SelectSetItem items[3];
-	vim25__MoRef root;
-	enum xsd__boolean skip;
-	struct vim25__ObjectSpec os;
-};
-
-static void root_walk_init(struct root_walk *w, vsnap_vs_client *c)
+void vsnap__vs_root_walk_init(struct vsnap_vs_root_walk *w, vsnap_vs_client *c)
 {
 	int i;
 
@@ -181,9 +171,9 @@ static void root_walk_init(struct root_walk *w, vsnap_vs_client *c)
 	w->folder_sel[1].name = "dc";
 	w->folder_sel[2].name = "vapp";
 	w->dc_sel[0].name = "folder";
-	traversal(&w->ts[0], "folder", "Folder", "childEntity", w->folder_sel, 3);
-	traversal(&w->ts[1], "dc", "Datacenter", "vmFolder", w->dc_sel, 1);
-	traversal(&w->ts[2], "vapp", "VirtualApp", "vm", NULL, 0);
+	vsnap__vs_traversal(&w->ts[0], "folder", "Folder", "childEntity", w->folder_sel, 3);
+	vsnap__vs_traversal(&w->ts[1], "dc", "Datacenter", "vmFolder", w->dc_sel, 1);
+	vsnap__vs_traversal(&w->ts[2], "vapp", "VirtualApp", "vm", NULL, 0);
 	for (i = 0; i < 3; i++) {
 		w->items[i].__typeselectSet = SOAP_TYPE_vim25__TraversalSpec;
 		w->items[i].selectSet = &w->ts[i];
@@ -199,7 +189,7 @@ static void root_walk_init(struct root_walk *w, vsnap_vs_client *c)
 
 int vsnap__vs_vm_list(vsnap_vs_vm **out, size_t *count, vsnap_vs_client *c)
 {
-	struct root_walk w;
+	struct vsnap_vs_root_walk w;
 	struct vim25__PropertySpec ps = { "VirtualMachine", NULL, VM_BASE_PATHS, vm_paths };
 	struct vim25__PropertyFilterSpec spec = { 1, &ps, 1, &w.os, NULL };
 	struct list_acc acc = { NULL, 0, 0 };
@@ -207,7 +197,7 @@ int vsnap__vs_vm_list(vsnap_vs_vm **out, size_t *count, vsnap_vs_client *c)
 
 	*out = NULL;
 	*count = 0;
-	root_walk_init(&w, c);
+	vsnap__vs_root_walk_init(&w, c);
 	rc = vsnap__vs_retrieve(c, &spec, "the virtual machines", list_object, &acc);
 	if (rc < 0) {
 		vsnap__vs_vms_free(acc.vms, acc.n);
@@ -440,8 +430,8 @@ int vsnap__vs_vm_info(vsnap_vs_vm_info **out, vsnap_vs_client *c, const vsnap_vs
 	if (flags & VSNAP_VS_INFO_LAYOUT)
 		paths[ps[0].__sizepathSet++] = "layoutEx";
 	/* Up the parent chain to the datacenter; VMs of a vApp hang off parentVApp instead. */
-	traversal(&ts[0], "vmUp", "VirtualMachine", "parent", up_sel, 1);
-	traversal(&ts[1], "folderUp", "Folder", "parent", up_sel, 1);
+	vsnap__vs_traversal(&ts[0], "vmUp", "VirtualMachine", "parent", up_sel, 1);
+	vsnap__vs_traversal(&ts[1], "folderUp", "Folder", "parent", up_sel, 1);
 	for (i = 0; i < 2; i++) {
 		items[i].__typeselectSet = SOAP_TYPE_vim25__TraversalSpec;
 		items[i].selectSet = &ts[i];
@@ -481,115 +471,6 @@ void vsnap__vs_vm_info_free(vsnap_vs_vm_info *info)
 	disks_clear(info);
 	layout_clear(info);
 	free(info);
-}
-
-/* ---- VMs found by key, each with its forest (the ESX driver's name lookup) ---- */
-
-struct find_acc {
-	const char *key;
-	unsigned int flags;
-	vsnap_vs_vm_info **infos;
-	size_t n, cap;
-	char *datacenter;     /* the last datacenter name seen */
-	int ndatacenters;
-};
-
-static int find_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void *payload)
-{
-	struct find_acc *acc = payload;
-	vsnap_vs_vm vm;
-	vsnap_vs_vm_info *info;
-	int hit, rc;
-
-	if (o->obj && o->obj->type && !strcmp(o->obj->type, "Datacenter")) {
-		acc->ndatacenters++;
-		return datacenter_name(&acc->datacenter, o);
-	}
-	if (!o->obj || !o->obj->type || strcmp(o->obj->type, "VirtualMachine"))
-		return 0;
-	/* Match on the summary first: only the hits' forests are copied. */
-	if (vm_from_object(&vm, o) < 0) {
-		vm_clear(&vm);
-		return vsnap__error_oom();
-	}
-	hit = (vm.moref.value && !strcmp(vm.moref.value, acc->key)) ||
-		(vm.uuid && !strcasecmp(vm.uuid, acc->key)) || (vm.name && !strcmp(vm.name, acc->key));
-	vm_clear(&vm);
-	if (!hit)
-		return 0;
-	if (acc->n == acc->cap) {
-		size_t cap = acc->cap ? acc->cap * 2 : 4;
-		vsnap_vs_vm_info **p = realloc(acc->infos, cap * sizeof(*p));
-
-		if (!p)
-			return vsnap__error_oom();
-		acc->infos = p;
-		acc->cap = cap;
-	}
-	if (!(info = calloc(1, sizeof(*info))))
-		return vsnap__error_oom();
-	if ((rc = info_object(c, o, info)) < 0) {
-		vsnap__vs_vm_info_free(info);
-		return rc;
-	}
-	acc->infos[acc->n++] = info;
-	return 0;
-}
-
-int vsnap__vs_vm_info_find(vsnap_vs_vm_info ***out, size_t *count, vsnap_vs_client *c,
-	const char *key, const char *host, unsigned int flags)
-{
-	struct root_walk w;
-	struct vim25__TraversalSpec host_ts;
-	struct vim25__SelectSetItem host_item;
-	vim25__MoRef host_ref = { (char *)host, "HostSystem" };
-	enum xsd__boolean skip = true_;
-	struct vim25__ObjectSpec host_os = { &host_ref, &skip, 1, &host_item };
-	char *paths[sizeof(vm_paths) / sizeof(vm_paths[0])];
-	char *dc_paths[1] = { "name" };
-	struct vim25__PropertySpec ps[2] = {
-		{ "VirtualMachine", NULL, 0, paths }, { "Datacenter", NULL, 1, dc_paths },
-	};
-	/* From a host there is no datacenter on the way: only the VM property spec. */
-	struct vim25__PropertyFilterSpec spec = { host ? 1 : 2, ps, 1, host ? &host_os : &w.os,
-		NULL };
-	struct find_acc acc = { key, flags, NULL, 0, 0, NULL, 0 };
-	size_t i;
-	int rc;
-
-	*out = NULL;
-	*count = 0;
-	for (i = 0; i < VM_BASE_PATHS + 1; i++)
-		paths[ps[0].__sizepathSet++] = vm_paths[i];
-	if (flags & VSNAP_VS_INFO_DEVICES)
-		paths[ps[0].__sizepathSet++] = "config.hardware.device";
-	if (flags & VSNAP_VS_INFO_LAYOUT)
-		paths[ps[0].__sizepathSet++] = "layoutEx";
-	root_walk_init(&w, c);
-	traversal(&host_ts, "hostVm", "HostSystem", "vm", NULL, 0);
-	host_item.__typeselectSet = SOAP_TYPE_vim25__TraversalSpec;
-	host_item.selectSet = &host_ts;
-	rc = vsnap__vs_retrieve(c, &spec, "the virtual machines", find_object, &acc);
-	for (i = 0; rc == 0 && i < acc.n; i++) {
-		vsnap_vs_vm_info *info = acc.infos[i];
-		char *path = NULL;
-
-		/* With one datacenter in sight, it is every VM's. */
-		if (acc.ndatacenters == 1 && set_str(&info->datacenter, acc.datacenter) < 0)
-			rc = VSNAP_ENOMEM;
-		else if (info->vm.vmx_path &&
-			 vsnap__vs_ds_path_split(&info->datastore, &path, info->vm.vmx_path) < 0)
-			vsnap_error_clear();
-		free(path);
-	}
-	free(acc.datacenter);
-	if (rc < 0) {
-		vsnap__vs_vm_infos_free(acc.infos, acc.n);
-		return rc;
-	}
-	*out = acc.infos;
-	*count = acc.n;
-	return 0;
 }
 
 void vsnap__vs_vm_infos_free(vsnap_vs_vm_info **infos, size_t count)

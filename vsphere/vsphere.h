@@ -156,12 +156,25 @@ typedef enum {
  * Option strings are copied. Does not log in.
  */
 int vsnap__vs_open(vsnap_vs_client **out, const vsnap_vs_options *opts);
+/*
+ * Saved sessions (session_file.c). vsnap__vs_session_export writes the client's session as
+ * text (cookies, session key, ServiceContent; a SECRET: keep it 0600, never log it); the
+ * client must be logged in. vsnap__vs_open_saved creates a client that resumes such a text
+ * without any request; it counts as logged in until the server says NotAuthenticated, when
+ * the first read re-logs in once with opts.user/password. VSNAP_EPARSE: malformed text, or
+ * text for another URL or user; VSNAP_EINVALID with record/replay directories.
+ */
+int vsnap__vs_session_export(char **out, vsnap_vs_client *c);
+int vsnap__vs_open_saved(vsnap_vs_client **out, const vsnap_vs_options *opts, const char *saved);
 /* Logs in with opts.user/password (1 request). VSNAP_EAUTH on InvalidLogin. */
 int vsnap__vs_login(vsnap_vs_client *c);
 /* Logs out (1 request) when logged in. */
 int vsnap__vs_logout(vsnap_vs_client *c);
 /* Frees the client without sending anything (call vsnap__vs_logout first). NULL ignored. */
 void vsnap__vs_close(vsnap_vs_client *c);
+/* The URL and user the client was opened with; borrowed. */
+const char *vsnap__vs_url(const vsnap_vs_client *c);
+const char *vsnap__vs_user(const vsnap_vs_client *c);
 /* SOAP requests sent since open (replayed ones count too). */
 unsigned long vsnap__vs_request_count(const vsnap_vs_client *c);
 /* "HostAgent" (ESX) or "VirtualCenter"; borrowed, NULL before open succeeded. */
@@ -191,13 +204,41 @@ int vsnap__vs_vm_info(vsnap_vs_vm_info **out, vsnap_vs_client *c, const vsnap_vs
 void vsnap__vs_vm_info_free(vsnap_vs_vm_info *info);
 
 /*
- * Every VM whose MoRef value, config.uuid (case ignored) or name equals `key`, each with its
- * summary and snapshot forest (+ flags' extras), from ONE RetrievePropertiesEx (+ Continue
- * pages) over all VMs, or over the VMs of HostSystem `host` when it is not NULL. The ESX
- * driver looks a VM up by name and reads its forest with it: no separate lookup request.
- * `datacenter` is set when the walk saw exactly one datacenter (always on ESX), else NULL.
- * *out is an array of *count infos (none found: NULL, 0 and success); free it with
- * vsnap__vs_vm_infos_free.
+ * VM keys ("selectors"). A key may name its kind with a prefix; a bare key is tried in the
+ * order MoRef-shaped ("vm-42", "42") -> MoRef, UUID-shaped (8-4-4-4-12 hex) -> BIOS then
+ * instance UUID, leading '/' -> inventory path, falling back to the name when the MoRef or
+ * UUID finds nothing. Prefixed keys never fall back:
+ *   name:NAME   moref:VALUE   uuid:UUID (BIOS or instance)   path:/DC/vm/FOLDER/NAME
+ * A name matches the server's name as sent or with its escapes ("%2f" '/', "%25" '%',
+ * "%5c" '\') decoded. Inventory paths are the server's (SearchIndex.FindByInventoryPath):
+ * datacenter, "vm", folders, VM name; the leading '/' is optional after "path:".
+ */
+typedef enum {
+	VSNAP_VS_KEY_AUTO,            /* bare key: the order above */
+	VSNAP_VS_KEY_NAME,
+	VSNAP_VS_KEY_MOREF,
+	VSNAP_VS_KEY_UUID,
+	VSNAP_VS_KEY_PATH,
+} vsnap_vs_key_kind;
+
+/* Splits a key into its kind and the text after the prefix (borrowed from `key`). A leading
+ * '/' makes a bare key a path. */
+vsnap_vs_key_kind vsnap__vs_key_parse(const char *key, const char **text);
+
+/*
+ * The VMs `key` selects (see above), resolved WITHOUT reading any VM's snapshot data, then
+ * ONE RetrievePropertiesEx of the VM found. Requests, by selector: MoRef 1; UUID 2 (3 for an
+ * instance UUID); path 2; name 2 (the name scan reads the `name` property of every VM in
+ * scope, about 150 bytes each, and nothing else). `host` (a HostSystem MoRef value, or NULL)
+ * limits the VMs to those of that host (vpx:// URIs).
+ * On success *out is an array of *count infos:
+ *   - 1: the VM, complete: summary + snapshot forest (+ flags' extras), as vsnap__vs_vm_info;
+ *   - several (a name shared by several VMs): each holds only vm.moref and vm.name; the
+ *     caller reports the ambiguity or reads the one it wants with vsnap__vs_vm_info;
+ *   - none: NULL, 0 and success.
+ * Free it with vsnap__vs_vm_infos_free. Errors as vsnap__vs_vm_info (ManagedObjectNotFound
+ * of an explicit "moref:" key is VSNAP_EFAULT with that fault name). Safe for any caller that
+ * has a client: it keeps no state between calls.
  */
 int vsnap__vs_vm_info_find(vsnap_vs_vm_info ***out, size_t *count, vsnap_vs_client *c,
 	const char *key, const char *host, unsigned int flags);

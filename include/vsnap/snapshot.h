@@ -170,9 +170,29 @@ typedef enum {
 	VSNAP_SNAPSHOT_REVERT_RUNNING = 1u << 0, /**< run after revert, whatever the snapshot says */
 	VSNAP_SNAPSHOT_REVERT_PAUSED = 1u << 1,  /**< paused after revert */
 	VSNAP_SNAPSHOT_REVERT_FORCE = 1u << 2,   /**< allow risky reverts (seed 001) */
+	VSNAP_SNAPSHOT_REVERT_DELETE_CHILDREN = 1u << 3, /**< delete the snapshot's subtree below
+	                                                      it too (seed 001's
+	                                                      REVERT_DELETE_CHILDREN) */
+	VSNAP_SNAPSHOT_REVERT_DISCARD = 1u << 4, /**< then delete the snapshot itself: the domain
+	                                              keeps its state, not the snapshot (seed 001's
+	                                              REVERT_DISCARD) */
 } vsnap_snapshot_revert_flag_t;
 
-/** Reverts `dom` to the snapshot named by `key`. Risky reverts need FORCE: VSNAP_EOPERATION. */
+/**
+ * Reverts `dom` to the snapshot named by `key`. Risky reverts need FORCE: VSNAP_EOPERATION.
+ *
+ * DELETE_CHILDREN and DISCARD make one operation of a revert and deletes (data and
+ * metadata, as vsnap_snapshot_delete without flags), composed from the driver's own
+ * operations: the children's subtrees go (QEMU: before the revert, which then works in
+ * place; ESX: after it, one RemoveSnapshot_Task per child subtree), and with DISCARD the
+ * snapshot itself goes after the revert (QEMU: an external snapshot's overlay is removed
+ * and the domain runs on the snapshot's own images again; its children, without
+ * DELETE_CHILDREN, move to its parent). Progress is reported as one operation.
+ * A running domain reverted to a snapshot without memory state needs FORCE, checked before
+ * anything is deleted. If a step fails, the steps before it stay done and the message says
+ * which; running the same call again finishes the operation (the deleted children are gone,
+ * a revert done already is done again).
+ */
 VSNAP_EXTERN(int) vsnap_snapshot_revert(vsnap_domain *dom, const char *key, unsigned int flags);
 
 typedef enum {

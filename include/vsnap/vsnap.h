@@ -11,5 +11,6 @@
 #include "snapshot.h"
 #include "vmx.h"
 #include "check.h"
+#include "snapshot_move.h"
 
 #endif

@@ -75,7 +75,9 @@ ko "redefine" "cannot redefine" -- V snapshot-create "$vm" "$t/redef.xml" --rede
 ko "dumpxml of vcsim's stub .vmx" "ha-host_VM0.vmx|\.vmx" -- V dumpxml "$vm"
 b=$(reqs); ok "list --tree" -- V snapshot-list "$vm" --tree; n=$(( $(reqs) - b ))
 has "tree" "s1"; has "tree" "disk"
-[ "$n" -le 4 ] || fail "snapshot-list --tree took $n requests (at most 4)"
+# Without a saved session (ctest sets VSNAP_SESSION_CACHE=0): service content, login, the VM
+# names, the VM, logout. With one it is 2 (tests/esx/session_vcsim.sh).
+[ "$n" -le 5 ] || fail "snapshot-list --tree took $n requests (at most 5)"
 ok "current" -- V snapshot-current "$vm" --name; has "current" "^disk$"
 ok "parent" -- V snapshot-parent "$vm" disk; has "parent" "^s2$"
 ok "info" -- V snapshot-info "$vm" s1; has "info" "first one"; has "info" "running"
@@ -158,7 +160,7 @@ if [ -n "$vm" ]; then
 	ok "vpx create" -- V snapshot-create-as "$vm" v2 --disk-only
 	b=$(reqs); ok "vpx tree" -- V snapshot-list "$vm" --tree; n=$(( $(reqs) - b ))
 	has "vpx tree" v2
-	[ "$n" -le 5 ] || fail "vpx snapshot-list --tree took $n requests (at most 5 with the host lookup)"
+	[ "$n" -le 6 ] || fail "vpx snapshot-list --tree took $n requests (at most 6 with the host lookup)"
 	ok "vpx revert" -- V snapshot-revert "$vm" v1
 	ok "vpx info" -- V snapshot-info "$vm" v1; has "vpx id" "Id: +snapshot-"
 	ok "vpx delete" -- V snapshot-delete "$vm" v1 --children

@@ -59,6 +59,12 @@ static int read_url(int fd, char *out, size_t size, int timeout_ms)
 
 int vsnap_vcsim_start(vsnap_vcsim *v, vsnap_vcsim_model model, const vsnap_vcsim_opts *opts)
 {
+	return vsnap_vcsim_start_args(v, model, opts, NULL);
+}
+
+int vsnap_vcsim_start_args(vsnap_vcsim *v, vsnap_vcsim_model model,
+	const vsnap_vcsim_opts *opts, const char *const *extra_args)
+{
 	const char *bin = getenv("VSNAP_VCSIM");
 	char keyfile[300];
 	int fds[2];
@@ -87,7 +93,7 @@ int vsnap_vcsim_start(vsnap_vcsim *v, vsnap_vcsim_model model, const vsnap_vcsim
 		goto fail;
 	}
 	if (pid == 0) {
-		const char *argv[16];
+		const char *argv[32];
 		int n = 0;
 
 		dup2(fds[1], 1);
@@ -110,6 +116,8 @@ int vsnap_vcsim_start(vsnap_vcsim *v, vsnap_vcsim_model model, const vsnap_vcsim
 			argv[n++] = "-password";
 			argv[n++] = opts->password ? opts->password : "";
 		}
+		for (size_t i = 0; extra_args && extra_args[i] && n < 31; i++)
+			argv[n++] = extra_args[i];
 		argv[n] = NULL;
 		execv(bin, (char *const *)argv);
 		_exit(127);

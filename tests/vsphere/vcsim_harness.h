@@ -33,6 +33,10 @@ typedef struct {
  */
 int vsnap_vcsim_start(vsnap_vcsim *out, vsnap_vcsim_model model, const vsnap_vcsim_opts *opts);
 
+/* The same with more vcsim flags ("-vms", "6", ...; NULL-terminated, at most 12). */
+int vsnap_vcsim_start_args(vsnap_vcsim *out, vsnap_vcsim_model model,
+	const vsnap_vcsim_opts *opts, const char *const *extra_args);
+
 /* SIGTERM, wait (bounded, then SIGKILL), remove the temp dir. Safe on a zeroed struct. */
 void vsnap_vcsim_stop(vsnap_vcsim *v);
 
