@@ -154,7 +154,7 @@ _vsnap_complete()
 			words=$(_vsnap_quiet list --all --name)
 			COMPREPLY=($(compgen -W "$words name: moref: uuid: path:" -- "$cur"))
 		elif ((pos == 1)) && [[ "$cmd" == snapshot-* && "$cmd" != snapshot-list && "$cmd" != snapshot-create* &&
-			"$cmd" != snapshot-move ]]; then
+			"$cmd" != snapshot-move && "$cmd" != snapshot-check ]]; then
 			words=$(_vsnap_quiet snapshot-list "$(printf %q "$dom")" --name)
 			COMPREPLY=($(compgen -W "$words" -- "$cur"))
 		fi ;;

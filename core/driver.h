@@ -82,6 +82,9 @@ struct vsnap_driver {
 	int (*snapshot_delete_all)(vsnap_domain *dom, unsigned int flags);
 	int (*needs_consolidation)(int *out, vsnap_domain *dom);
 	int (*consolidate)(vsnap_domain *dom, unsigned int flags);
+	/* Consistency check (include/vsnap/check.h). */
+	int (*domain_check)(vsnap_check_item **out, size_t *count, vsnap_domain *dom,
+		unsigned int flags);
 
 	/* Screenshots (include/vsnap/screenshot.h): image bytes, malloc'ed, as the hypervisor
 	 * made them; core checks what kind of image they are. */

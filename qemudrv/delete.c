@@ -141,11 +141,24 @@ static int commit_online(vsnap_qemu_dom *d, int disk, int top, const char *x, co
 	if ((rc = vsnap__qmp_run(NULL, d->qmp, "block-commit", args)) == 0)
 		rc = vsnap__qmp_block_job_wait(d->qmp, "vsnap-commit", top, "merging snapshot data",
 			QEMU_JOB_TIMEOUT_MS);
+	vsnap__qemu_graph_changed(d);
+	/* X left the chain. A node made by -blockdev belongs to the monitor and would stay,
+	 * still holding F as its backing file: the next snapshot of F would find F "busy"
+	 * ("node is used as backing hd"). Nodes QEMU made itself are gone already. */
+	if (rc == 0) {
+		free(args);
+		args = NULL;
+		if (asprintf(&args, "{\"node-name\":\"%s\"}", xn) < 0) {
+			rc = vsnap__error_oom();
+			goto cleanup;
+		}
+		if (vsnap__qmp_run(NULL, d->qmp, "blockdev-del", args) < 0)
+			vsnap_error_clear();
+	}
 cleanup:
 	free(args);
 	free(xn);
 	free(bn);
-	vsnap__qemu_strv_free(roots, d->def->ndisks);
 	return rc;
 }
 
@@ -246,10 +259,16 @@ static int merge_external(vsnap_qemu_dom *d, const vsnap_forest_data *f,
 				if ((disk = running_disk(d, &files, xc, &top)) >= 0) {
 					rc = commit_online(d, disk, top, xc, base);
 				} else {
+					/* A commit changes data, not what a probe reads (format, backing,
+					 * tags): only the rebased images' backing changes. */
 					rc = vsnap__img_commit(xc);
 					for (size_t j = 0; rc == 0 && j < files.n; j++)
-						if (files.v[j].backing && !strcmp(files.v[j].backing, xc))
+						if (files.v[j].backing && !strcmp(files.v[j].backing, xc)) {
 							rc = vsnap__img_rebase_unsafe(files.v[j].path, base, fmt);
+							if (rc == 0)
+								rc = vsnap__qemu_probe_set_backing(d, files.v[j].path,
+									base, fmt);
+						}
 				}
 				if (rc == 0) {
 					vsnap__crash_point("delete-merged");
@@ -290,6 +309,7 @@ static int drop_tags(vsnap_qemu_dom *d, const vsnap_forest_data *f, const vsnap_
 		if ((disk = running_disk(d, &files, files.v[i].path, &top)) < 0) {
 			if (!check_only)
 				rc = vsnap__img_snapshot_delete(files.v[i].path, s->name);
+			vsnap__qemu_probe_forget(d, files.v[i].path);
 		} else if (top) {
 			plan[disk].disk = d->def->disks[disk];
 			plan[disk].location = VSNAP_SNAPSHOT_LOCATION_INTERNAL;
@@ -311,37 +331,62 @@ static int drop_tags(vsnap_qemu_dom *d, const vsnap_forest_data *f, const vsnap_
 		    (rc = vsnap__qmp_run(NULL, d->qmp, "snapshot-delete", args)) == 0)
 			rc = vsnap__qmp_job_wait(d->qmp, "vsnap-del", "deleting the internal snapshot",
 				QEMU_JOB_TIMEOUT_MS);
+		vsnap__qemu_probe_forget(d, NULL);
 	}
 cleanup:
 	free(args);
-	vsnap__qemu_strv_free(nodes, d->def->ndisks);
 	free(plan);
 	vsnap__qemu_files_clear(&files);
 	return rc;
 }
 
-static int delete_one(vsnap_qemu_dom *d, vsnap_forest_data *f, const char *name,
-	int metadata_only)
+/* The images a delete may change (tags inside them, merges into them) are the snapshot's
+ * own: none may be another domain's. */
+static int check_owners(vsnap_qemu_dom *d, const vsnap_forest_data *f,
+	const vsnap_snapshot_def *s)
 {
-	vsnap_snapshot_def *s = vsnap__qemu_meta_find(f, name);
 	vsnap_domain_def *sd = NULL;
-	int rc = 0, internal = 0;
+	char *what = NULL;
+	int rc;
 
-	if (!s)
-		return vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_SNAPSHOT,
-			"snapshot '%s' vanished", name);
+	(void)f;
+	if (!s->domain_xml)
+		return 0;
+	if ((rc = vsnap__qemu_meta_domain(&sd, s)) < 0)
+		return rc;
+	if (asprintf(&what, "deleting snapshot '%s'", s->name) < 0)
+		rc = vsnap__error_oom();
+	for (size_t i = 0; rc == 0 && i < sd->ndisks; i++)
+		if (sd->disks[i]->src_file && vsnap__qemu_disk_snapshottable(sd->disks[i]))
+			rc = vsnap__qemu_owner_check(d, sd->disks[i]->src_file, what);
+	free(what);
+	vsnap__domain_def_free(sd);
+	return rc;
+}
+
+static int is_internal(const vsnap_snapshot_def *s)
+{
+	int internal = s->memory == VSNAP_SNAPSHOT_LOCATION_INTERNAL;
+
 	for (size_t i = 0; i < s->ndisks; i++)
 		internal |= s->disks[i].location == VSNAP_SNAPSHOT_LOCATION_INTERNAL;
-	internal |= s->memory == VSNAP_SNAPSHOT_LOCATION_INTERNAL;
-	/* Refuse what cannot be done before anything changes. */
-	if (!metadata_only && internal && (rc = drop_tags(d, f, s, 1)) < 0)
-		goto cleanup;
+	return internal;
+}
+
+int vsnap__qemu_delete_steps(vsnap_qemu_dom *d, vsnap_forest_data *f,
+	const vsnap_snapshot_def *s_in, int metadata_only)
+{
+	/* The copy in the forest when it is still there (loops below skip it by pointer). */
+	vsnap_snapshot_def *fs = vsnap__qemu_meta_find(f, s_in->name);
+	const vsnap_snapshot_def *s = fs ? fs : s_in;
+	vsnap_domain_def *sd = NULL;
+	int rc = 0, internal = is_internal(s);
+
 	if (!metadata_only && s->domain_xml && (rc = vsnap__qemu_meta_domain(&sd, s)) < 0)
-		goto cleanup;
+		return rc;
 	/* Metadata goes before data: merging overwrites the snapshot's own image contents, so
-	 * a crash after the merge must not leave a snapshot listed that would revert to them.
-	 * Until the references move, the emptied overlay on top keeps every reader right. */
-	/* Children move up to the parent. */
+	 * the snapshot must not stay listed. Until the references move, the emptied overlay on
+	 * top keeps every reader right. Children move up to the parent. */
 	for (size_t i = 0; rc == 0 && i < f->count; i++) {
 		vsnap_snapshot_def *c = f->defs[i];
 		/* In a store with a parent cycle, the grandparent may be the child itself: then
@@ -359,7 +404,7 @@ static int delete_one(vsnap_qemu_dom *d, vsnap_forest_data *f, const char *name,
 	if (rc < 0)
 		goto cleanup;
 	vsnap__crash_point("delete-reparented");
-	if (s->is_current) {
+	if (s_in->is_current || s->is_current) {
 		if ((rc = vsnap__qemu_meta_set_current(d, f, s->parent)) < 0)
 			goto cleanup;
 		/* Keep the in-memory flags in step: the merge below may save these defs again. */
@@ -375,6 +420,38 @@ static int delete_one(vsnap_qemu_dom *d, vsnap_forest_data *f, const char *name,
 		rc = drop_tags(d, f, s, 0);
 cleanup:
 	vsnap__domain_def_free(sd);
+	return rc;
+}
+
+static int delete_one(vsnap_qemu_dom *d, vsnap_forest_data *f, const char *name,
+	int metadata_only)
+{
+	vsnap_snapshot_def *s = vsnap__qemu_meta_find(f, name);
+	vsnap_qemu_intent in;
+	int rc = 0;
+
+	if (!s)
+		return vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_SNAPSHOT,
+			"snapshot '%s' vanished", name);
+	/* Refuse what cannot be done before anything changes. */
+	if (!metadata_only && is_internal(s) && (rc = drop_tags(d, f, s, 1)) < 0)
+		return rc;
+	if (!metadata_only && (rc = check_owners(d, f, s)) < 0)
+		return rc;
+	memset(&in, 0, sizeof(in));
+	in.op = QEMU_INTENT_DELETE;
+	in.metadata_only = metadata_only;
+	if (!(in.snapshot = strdup(s->name)) ||
+	    (f->current_id && !(in.old_current = strdup(f->current_id))))
+		rc = vsnap__error_oom();
+	if (rc == 0 && (rc = vsnap__snapshot_def_format(&in.snapshot_xml, s, 0, s->is_current)) == 0 &&
+	    (rc = vsnap__qemu_intent_write(d, &in)) == 0) {
+		if ((rc = vsnap__qemu_delete_steps(d, f, s, metadata_only)) == 0)
+			rc = vsnap__qemu_intent_done(d);
+		else
+			rc = vsnap__qemu_intent_abort(d, rc);
+	}
+	vsnap__qemu_intent_clear(&in);
 	return rc;
 }
 

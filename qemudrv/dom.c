@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static vsnap_qemu_conn *priv_of(vsnap_conn *conn)
@@ -63,12 +64,17 @@ static int attach(vsnap_qemu_dom *d)
 	}
 	if ((rc = vsnap__qmp_open(&d->qmp, d->qmp_path, QEMU_CONNECT_TIMEOUT_MS,
 			&d->conn->requests)) < 0) {
-		/* Alive but deaf: the process may be exiting right now. Check once more. */
-		if (!vsnap__qemu_alive(pid, d->qmp_path)) {
-			vsnap_error_clear();
-			if (d->lockfd >= 0)
-				cleanup_run_files(d);
-			return 0;
+		/* Alive but deaf: the process may be exiting right now (a killed vsnap may have
+		 * told it to quit): give it up to 5 s to go. */
+		for (int i = 0; i < 250; i++) {
+			if (!vsnap__qemu_alive(pid, d->qmp_path)) {
+				vsnap_error_clear();
+				if (d->lockfd >= 0)
+					cleanup_run_files(d);
+				return 0;
+			}
+			struct timespec ts = { 0, 20 * 1000000L };
+			nanosleep(&ts, NULL);
 		}
 		return vsnap__error_prefix("domain '%s': QEMU (pid %ld) runs but its monitor does "
 			"not answer", d->name, (long)pid);
@@ -97,7 +103,19 @@ int vsnap__qemu_dom_open(vsnap_qemu_dom *d, vsnap_conn *conn, const char *name, 
 		rc = vsnap__error_oom();
 		goto error;
 	}
-	if (lock && (rc = vsnap__lock_acquire(&d->lockfd, lockpath, QEMU_LOCK_TIMEOUT_MS)) < 0)
+	/* An interrupted change is finished before anyone reads the domain: a reader locks too. */
+	if ((lock == QEMU_OPEN_READ || lock == QEMU_OPEN_META) &&
+	    vsnap__qemu_intent_exists(store, name))
+		lock = QEMU_OPEN_LOCK;
+	if ((lock == QEMU_OPEN_LOCK || lock == QEMU_OPEN_LOCK_AS_IS) &&
+	    access(d->def_path, F_OK) < 0) {
+		rc = vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_QEMU,
+			"domain '%s' is not defined under '%s'", name, store->root);
+		goto error;
+	}
+	if ((lock == QEMU_OPEN_LOCK || lock == QEMU_OPEN_LOCK_AS_IS) &&
+	    ((rc = vsnap__store_prepare(store)) < 0 ||
+	    (rc = vsnap__lock_acquire(&d->lockfd, lockpath, vsnap__qemu_lock_timeout(conn))) < 0))
 		goto error;
 	if ((rc = vsnap__store_read(&xml, d->def_path)) < 0) {
 		if (rc == VSNAP_ENOTFOUND)
@@ -109,7 +127,9 @@ int vsnap__qemu_dom_open(vsnap_qemu_dom *d, vsnap_conn *conn, const char *name, 
 		vsnap__error_prefix("domain definition '%s'", d->def_path);
 		goto error;
 	}
-	if ((rc = attach(d)) < 0)
+	if (lock != QEMU_OPEN_META && (rc = attach(d)) < 0)
+		goto error;
+	if (lock == QEMU_OPEN_LOCK && (rc = vsnap__qemu_recover(d)) < 0)
 		goto error;
 	free(xml);
 	free(lockpath);
@@ -121,8 +141,15 @@ error:
 	return rc;
 }
 
+unsigned int vsnap__qemu_lock_timeout(const vsnap_conn *conn)
+{
+	return conn->opts.timeout_ms ? conn->opts.timeout_ms : QEMU_LOCK_TIMEOUT_MS;
+}
+
 void vsnap__qemu_dom_close(vsnap_qemu_dom *d)
 {
+	vsnap__qemu_probe_clear(d);
+	vsnap__qemu_owners_free(d);
 	vsnap__qmp_close(d->qmp);
 	vsnap__domain_def_free(d->def);
 	vsnap__lock_release(d->lockfd);
@@ -182,9 +209,9 @@ vsnap_domain_disk_def *vsnap__qemu_def_disk(const vsnap_domain_def *def, const c
 	return NULL;
 }
 
-int vsnap__qemu_disk_format(char **out, const vsnap_domain_disk_def *disk)
+int vsnap__qemu_disk_format(char **out, vsnap_qemu_dom *d, const vsnap_domain_disk_def *disk)
 {
-	vsnap_img_info info;
+	const vsnap_img_info *info;
 	int rc;
 
 	*out = NULL;
@@ -192,13 +219,13 @@ int vsnap__qemu_disk_format(char **out, const vsnap_domain_disk_def *disk)
 		*out = strdup(disk->driver_type);
 		return *out ? 0 : vsnap__error_oom();
 	}
-	if ((rc = vsnap__img_info(&info, disk->src_file)) < 0)
+	if ((rc = vsnap__qemu_probe(&info, d, disk->src_file)) < 0)
 		return rc;
-	*out = info.format;
-	info.format = NULL;
-	vsnap__img_info_clear(&info);
-	return *out ? 0 : vsnap__error_set(VSNAP_EQEMU, VSNAP_ERRCLASS_QEMU,
-		"qemu-img reports no format for '%s'", disk->src_file);
+	if (!info->format)
+		return vsnap__error_set(VSNAP_EQEMU, VSNAP_ERRCLASS_QEMU,
+			"qemu-img reports no format for '%s'", disk->src_file);
+	*out = strdup(info->format);
+	return *out ? 0 : vsnap__error_oom();
 }
 
 int vsnap__qemu_disk_set_source(vsnap_domain_disk_def *disk, const char *file, const char *fmt)
@@ -247,7 +274,7 @@ int vsnap__qemu_dom_launch(vsnap_qemu_dom *d, int paused, int incoming)
 
 		if (!disk->src_file || !disk->target_dev)
 			continue;   /* an empty CD-ROM drive: nothing to open */
-		if ((rc = vsnap__qemu_disk_format(&fmt, disk)) < 0)
+		if ((rc = vsnap__qemu_disk_format(&fmt, d, disk)) < 0)
 			goto cleanup;
 		owned[2 * i] = fmt;
 		file = disk->src_file;
@@ -281,6 +308,7 @@ int vsnap__qemu_dom_launch(vsnap_qemu_dom *d, int paused, int incoming)
 	l.paused = paused || incoming;
 	l.incoming = incoming;
 	l.video = vsnap__qemu_video_device(d->def);
+	vsnap__qemu_graph_changed(d);
 	if ((rc = vsnap__qemu_launch(&pid, &l)) < 0)
 		goto cleanup;
 	d->pid = pid;
@@ -314,19 +342,36 @@ int vsnap__qemu_dom_kill(vsnap_qemu_dom *d)
 	}
 	rc = vsnap__qemu_kill(d->pid, d->name, 3000);
 	d->pid = 0;
+	vsnap__qemu_graph_changed(d);
 	cleanup_run_files(d);
 	return rc;
+}
+
+int vsnap__qemu_qdev_is(const char *qdev, const char *target)
+{
+	size_t tl = target ? strlen(target) : 0;
+	/* qdev is the id ("vda") or a path "/machine/peripheral/vda/virtio-backend". */
+	const char *hit = target ? strstr(qdev, target) : NULL;
+
+	return hit && (hit == qdev || hit[-1] == '/') && (hit[tl] == '\0' || hit[tl] == '/');
 }
 
 int vsnap__qemu_disk_nodes(char ***out, vsnap_qemu_dom *d)
 {
 	size_t n = d->def->ndisks;
-	char **nodes = calloc(n ? n : 1, sizeof(char *));
+	char **nodes;
 	qjson *blocks = NULL;
 	int rc;
 
 	*out = NULL;
-	if (!nodes)
+	if (d->nodes && d->nnodes == n) {
+		*out = d->nodes;
+		return 0;
+	}
+	vsnap__qemu_strv_free(d->nodes, d->nnodes);
+	d->nodes = NULL;
+	d->nnodes = 0;
+	if (!(nodes = calloc(n ? n : 1, sizeof(char *))))
 		return vsnap__error_oom();
 	if ((rc = vsnap__qmp_run(&blocks, d->qmp, "query-block", NULL)) < 0)
 		goto error;
@@ -336,11 +381,7 @@ int vsnap__qemu_disk_nodes(char ***out, vsnap_qemu_dom *d)
 		if (!qdev || !node)
 			continue;
 		for (size_t i = 0; i < n; i++) {
-			const char *t = d->def->disks[i]->target_dev;
-			size_t tl = t ? strlen(t) : 0;
-			/* qdev is the id ("vda") or a path "/machine/peripheral/vda/virtio-backend". */
-			const char *hit = t ? strstr(qdev, t) : NULL;
-			if (hit && (hit == qdev || hit[-1] == '/') && (hit[tl] == '\0' || hit[tl] == '/')) {
+			if (vsnap__qemu_qdev_is(qdev, d->def->disks[i]->target_dev)) {
 				if (!nodes[i] && !(nodes[i] = strdup(node))) {
 					rc = vsnap__error_oom();
 					goto error;
@@ -349,7 +390,8 @@ int vsnap__qemu_disk_nodes(char ***out, vsnap_qemu_dom *d)
 		}
 	}
 	vsnap__json_free(blocks);
-	*out = nodes;
+	d->nodes = *out = nodes;
+	d->nnodes = n;
 	return 0;
 error:
 	vsnap__json_free(blocks);

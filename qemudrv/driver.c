@@ -274,7 +274,8 @@ static int qemu_domain_define(vsnap_domain_info *out, vsnap_conn *conn, const ch
 		rc = VSNAP_ENOMEM;
 		goto cleanup;
 	}
-	if ((rc = vsnap__lock_acquire(&lockfd, lockpath, QEMU_LOCK_TIMEOUT_MS)) < 0)
+	if ((rc = vsnap__store_prepare(&priv->store)) < 0 ||
+	    (rc = vsnap__lock_acquire(&lockfd, lockpath, vsnap__qemu_lock_timeout(conn))) < 0)
 		goto cleanup;
 	/* Redefining keeps the UUID; a different one is another domain with the same name. */
 	if (vsnap__store_read(&text, path) == 0) {
@@ -440,7 +441,7 @@ static int qemu_snapshot_load(vsnap_forest_data *out, vsnap_domain *dom)
 	vsnap_qemu_dom d;
 	int rc;
 
-	if ((rc = vsnap__qemu_dom_open(&d, dom->conn, dom->info.name, 0)) < 0)
+	if ((rc = vsnap__qemu_dom_open(&d, dom->conn, dom->info.name, QEMU_OPEN_META)) < 0)
 		return rc;
 	rc = vsnap__qemu_meta_load(out, &d);
 	vsnap__qemu_dom_close(&d);
@@ -491,12 +492,21 @@ static int qemu_snapshot_edit(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 			goto cleanup;
 		}
 		char *old = s->name;
-		if (!(s->name = strdup(new_name))) {
+		vsnap_qemu_intent in;
+		memset(&in, 0, sizeof(in));
+		in.op = QEMU_INTENT_RENAME;
+		if (!(s->name = strdup(new_name)) || !(in.snapshot = strdup(old)) ||
+		    !(in.new_name = strdup(new_name))) {
+			free(s->name);
 			s->name = old;
+			vsnap__qemu_intent_clear(&in);
 			rc = vsnap__error_oom();
 			goto cleanup;
 		}
-		if ((rc = vsnap__qemu_meta_save(&d, s, s->is_current)) < 0) {
+		/* New file, children, old file: a kill in between is finished forward. */
+		rc = vsnap__qemu_intent_write(&d, &in);
+		vsnap__qemu_intent_clear(&in);
+		if (rc < 0 || (rc = vsnap__qemu_meta_save(&d, s, s->is_current)) < 0) {
 			free(old);
 			goto cleanup;
 		}
@@ -513,6 +523,8 @@ static int qemu_snapshot_edit(vsnap_domain *dom, const vsnap_snapshot_def *snap,
 			vsnap__qemu_screenshot_rename(&d, old, new_name);
 		if (rc == 0)
 			rc = vsnap__qemu_meta_remove(&d, old);
+		if (rc == 0)
+			rc = vsnap__qemu_intent_done(&d);
 		free(old);
 	} else {
 		rc = vsnap__qemu_meta_save(&d, s, s->is_current);
@@ -579,6 +591,7 @@ const vsnap_driver vsnap__qemu_driver = {
 	.snapshot_delete_all = qemu_snapshot_delete_all,
 	.domain_screenshot = vsnap__qemu_domain_screenshot,
 	.snapshot_screenshot = vsnap__qemu_snapshot_screenshot,
+	.domain_check = vsnap__qemu_domain_check,
 	.snapshot_check_data = vsnap__qemu_snapshot_check_data,
 	.snapshot_files_handover = vsnap__qemu_snapshot_files_handover,
 	.snapshot_bytes = vsnap__qemu_snapshot_bytes,   /* fleet.c */

@@ -130,10 +130,10 @@ cleanup:
 	return rc;
 }
 
-static int add_file(vsnap_qemu_files *f, const char *path, int created);
+static int add_file(vsnap_qemu_files *f, vsnap_qemu_dom *d, const char *path, int created);
 
 /* Adds `path` and its backing chain. */
-static int add_chain(vsnap_qemu_files *f, const char *path, int created)
+static int add_chain(vsnap_qemu_files *f, vsnap_qemu_dom *d, const char *path, int created)
 {
 	char *c = vsnap__qemu_canon(path);
 	int rc = 0;
@@ -141,49 +141,55 @@ static int add_chain(vsnap_qemu_files *f, const char *path, int created)
 	if (!c)
 		return vsnap__error_oom();
 	if (!vsnap__qemu_files_get(f, c))
-		rc = add_file(f, c, created);
+		rc = add_file(f, d, c, created);
 	free(c);
 	return rc;
 }
 
-static int add_file(vsnap_qemu_files *f, const char *c, int created)
+static int add_file(vsnap_qemu_files *f, vsnap_qemu_dom *d, const char *c, int created)
 {
-	vsnap_img_info info;
+	const vsnap_img_info *info;
 	vsnap_qemu_file *e;
 	struct stat st;
 	int rc;
 
 	if (stat(c, &st) < 0 || !S_ISREG(st.st_mode))
 		return 0;
-	if ((rc = vsnap__img_info(&info, c)) < 0)
+	if ((rc = vsnap__qemu_probe(&info, d, c)) < 0)
 		return rc;
 	vsnap_qemu_file *p = realloc(f->v, (f->n + 1) * sizeof(*p));
-	if (!p) {
-		vsnap__img_info_clear(&info);
+	if (!p)
 		return vsnap__error_oom();
-	}
 	f->v = p;
 	e = &f->v[f->n];
 	memset(e, 0, sizeof(*e));
 	e->created = created;
-	e->format = info.format;
-	e->tags = info.snapshots;
-	e->ntags = info.nsnapshots;
-	if (!(e->path = strdup(c)) || (info.backing && !(e->backing = vsnap__qemu_canon(info.backing)))) {
-		free(e->path);
-		vsnap__img_info_clear(&info);
-		return vsnap__error_oom();
-	}
-	info.format = NULL;
-	info.snapshots = NULL;
-	info.nsnapshots = 0;
-	vsnap__img_info_clear(&info);
 	f->n++;
-	return e->backing ? add_chain(f, e->backing, 0) : 0;
+	if (!(e->path = strdup(c)) || (info->backing && !(e->backing = vsnap__qemu_canon(info->backing))) ||
+	    (info->format && !(e->format = strdup(info->format))) ||
+	    (info->nsnapshots && !(e->tags = calloc(info->nsnapshots, sizeof(char *)))))
+		return vsnap__error_oom();
+	for (size_t i = 0; i < info->nsnapshots; i++) {
+		if (!(e->tags[i] = strdup(info->snapshots[i])))
+			return vsnap__error_oom();
+		e->ntags++;
+	}
+	return e->backing ? add_chain(f, d, e->backing, 0) : 0;
 }
+
+static int scan(vsnap_qemu_files *out, vsnap_qemu_dom *d, const vsnap_forest_data *forest,
+	int with_list);
 
 int vsnap__qemu_files_scan(vsnap_qemu_files *out, vsnap_qemu_dom *d,
 	const vsnap_forest_data *forest)
+{
+	return scan(out, d, forest, 1);
+}
+
+/* `with_list` 0: only what the domain and snapshots reach (gc: a listed file outside that
+ * is garbage, no need to read it). */
+static int scan(vsnap_qemu_files *out, vsnap_qemu_dom *d, const vsnap_forest_data *forest,
+	int with_list)
 {
 	char **list = NULL;
 	size_t nlist = 0;
@@ -192,21 +198,21 @@ int vsnap__qemu_files_scan(vsnap_qemu_files *out, vsnap_qemu_dom *d,
 	memset(out, 0, sizeof(*out));
 	if ((rc = read_list(&list, &nlist, d)) < 0)
 		return rc;
-	for (size_t i = 0; rc == 0 && i < nlist; i++)
-		rc = add_chain(out, list[i], 1);
+	for (size_t i = 0; rc == 0 && with_list && i < nlist; i++)
+		rc = add_chain(out, d, list[i], 1);
 	for (size_t i = 0; rc == 0 && i < d->def->ndisks; i++)
 		if (d->def->disks[i]->src_file)
-			rc = add_chain(out, d->def->disks[i]->src_file, 0);
+			rc = add_chain(out, d, d->def->disks[i]->src_file, 0);
 	for (size_t i = 0; rc == 0 && forest && i < forest->count; i++) {
 		vsnap_domain_def *sd = NULL;
 		const vsnap_snapshot_def *s = forest->defs[i];
 		for (size_t j = 0; rc == 0 && j < s->ndisks; j++)
 			if (s->disks[j].source_file)
-				rc = add_chain(out, s->disks[j].source_file, 0);
+				rc = add_chain(out, d, s->disks[j].source_file, 0);
 		if (rc == 0 && s->domain_xml && (rc = vsnap__qemu_meta_domain(&sd, s)) == 0)
 			for (size_t j = 0; rc == 0 && j < sd->ndisks; j++)
 				if (sd->disks[j]->src_file)
-					rc = add_chain(out, sd->disks[j]->src_file, 0);
+					rc = add_chain(out, d, sd->disks[j]->src_file, 0);
 		vsnap__domain_def_free(sd);
 	}
 	/* A listed file found first through another root still counts as created. */
@@ -272,14 +278,15 @@ static void mark(const vsnap_qemu_files *f, char *needed, const char *path)
 	free(c);
 }
 
-int vsnap__qemu_gc(vsnap_qemu_dom *d, const vsnap_forest_data *forest)
+static int gc_run(vsnap_qemu_dom *d, const vsnap_forest_data *forest, char ***dry,
+	size_t *ndry)
 {
 	vsnap_qemu_files f;
 	char **list = NULL, *needed = NULL;
 	size_t nlist = 0;
 	int rc, changed = 0;
 
-	if ((rc = vsnap__qemu_files_scan(&f, d, forest)) < 0)
+	if ((rc = scan(&f, d, forest, 0)) < 0)
 		return rc;
 	if ((rc = read_list(&list, &nlist, d)) < 0)
 		goto cleanup;
@@ -313,6 +320,38 @@ int vsnap__qemu_gc(vsnap_qemu_dom *d, const vsnap_forest_data *forest)
 		}
 		if (keep)
 			continue;
+		if (dry) {
+			char **p = realloc(*dry, (*ndry + 1) * sizeof(*p));
+			if (!p || !(p[*ndry] = strdup(list[i]))) {
+				if (p)
+					*dry = p;
+				rc = vsnap__error_oom();
+				goto cleanup;
+			}
+			*dry = p;
+			(*ndry)++;
+			continue;
+		}
+		/* A snapshot's <disks> must not name a file that is gone: drop that source first
+		 * (a crash in between leaves an unnamed, still listed file: removed next time). */
+		for (size_t s = 0; rc == 0 && forest && s < forest->count; s++) {
+			vsnap_snapshot_def *sn = forest->defs[s];
+			int renamed = 0;
+			for (size_t j = 0; j < sn->ndisks; j++) {
+				char *m = sn->disks[j].source_file ?
+					vsnap__qemu_canon(sn->disks[j].source_file) : NULL;
+				if (m && !strcmp(m, list[i])) {
+					free(sn->disks[j].source_file);
+					sn->disks[j].source_file = NULL;
+					renamed = 1;
+				}
+				free(m);
+			}
+			if (renamed)
+				rc = vsnap__qemu_meta_save(d, sn, sn->is_current);
+		}
+		if (rc < 0)
+			goto cleanup;
 		if (unlink(list[i]) < 0 && errno != ENOENT) {
 			rc = vsnap__error_os("removing unused image '%s'", list[i]);
 			goto cleanup;
@@ -328,6 +367,19 @@ cleanup:
 	vsnap__qemu_strv_free(list, nlist);
 	vsnap__qemu_files_clear(&f);
 	return rc;
+}
+
+int vsnap__qemu_gc(vsnap_qemu_dom *d, const vsnap_forest_data *forest)
+{
+	return gc_run(d, forest, NULL, NULL);
+}
+
+int vsnap__qemu_gc_list(char ***out, size_t *n, vsnap_qemu_dom *d,
+	const vsnap_forest_data *forest)
+{
+	*out = NULL;
+	*n = 0;
+	return gc_run(d, forest, out, n);
 }
 
 int vsnap__qemu_free_name(char **out, const char *base, const char *suffix)

@@ -242,3 +242,16 @@ int vsnap__img_rebase_unsafe(const char *file, const char *backing, const char *
 	free(what);
 	return rc;
 }
+
+int vsnap__img_check(const char *file)
+{
+	const char *argv[] = { qemu_img(), "check", "-q", "-U", file, NULL };
+	char *what = NULL;
+	int rc;
+
+	if (asprintf(&what, "checking image '%s'", file) < 0)
+		return vsnap__error_oom();
+	rc = vsnap__run(NULL, argv, what);
+	free(what);
+	return rc;
+}

@@ -38,4 +38,7 @@ int vsnap__img_commit(const char *file);
 /* Points `file`'s backing at `backing` without copying data (contents must be equal). */
 int vsnap__img_rebase_unsafe(const char *file, const char *backing, const char *backing_fmt);
 
+/* qemu-img check: VSNAP_EQEMU with its report when the image has errors or leaks. */
+int vsnap__img_check(const char *file);
+
 #endif

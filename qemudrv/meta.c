@@ -141,7 +141,14 @@ cleanup:
 	return rc;
 }
 
+static int meta_save(vsnap_qemu_dom *d, const vsnap_snapshot_def *def, int current, int sync_dir);
+
 int vsnap__qemu_meta_save(vsnap_qemu_dom *d, const vsnap_snapshot_def *def, int current)
+{
+	return meta_save(d, def, current, 1);
+}
+
+static int meta_save(vsnap_qemu_dom *d, const vsnap_snapshot_def *def, int current, int sync_dir)
 {
 	char *dir = vsnap__store_path(d->store, "/snapshots/", d->name, NULL);
 	char *path = NULL, *xml = NULL;
@@ -155,7 +162,7 @@ int vsnap__qemu_meta_save(vsnap_qemu_dom *d, const vsnap_snapshot_def *def, int 
 	}
 	if ((rc = vsnap__snapshot_def_format(&xml, def, 0, current)) < 0)
 		goto cleanup;
-	rc = vsnap__store_write(path, xml, strlen(xml));
+	rc = vsnap__store_write_ex(path, xml, strlen(xml), sync_dir);
 cleanup:
 	free(xml);
 	free(path);
@@ -190,11 +197,14 @@ int vsnap__qemu_meta_set_current(vsnap_qemu_dom *d, const vsnap_forest_data *for
 {
 	int rc;
 
-	/* Clear first: a crash in between leaves no current snapshot rather than a wrong one. */
+	/* Clear first: a crash in between leaves no current snapshot rather than a wrong one.
+	 * A clear needs no folder sync of its own: the write that follows (the new current, a
+	 * removal, the next metadata) syncs the folder, and a clear lost to a power failure
+	 * leaves two marks, of which the newest wins on load. */
 	for (size_t i = 0; i < forest->count; i++) {
 		const vsnap_snapshot_def *s = forest->defs[i];
 		int want = name && !strcmp(s->name, name);
-		if (s->is_current && !want && (rc = vsnap__qemu_meta_save(d, s, 0)) < 0)
+		if (s->is_current && !want && (rc = meta_save(d, s, 0, 0)) < 0)
 			return rc;
 	}
 	for (size_t i = 0; name && i < forest->count; i++) {
@@ -202,6 +212,9 @@ int vsnap__qemu_meta_set_current(vsnap_qemu_dom *d, const vsnap_forest_data *for
 		if (!strcmp(s->name, name) && (rc = vsnap__qemu_meta_save(d, s, 1)) < 0)
 			return rc;
 	}
+	/* In step with the files: a later save of one of these defs keeps the right mark. */
+	for (size_t i = 0; i < forest->count; i++)
+		forest->defs[i]->is_current = name && !strcmp(forest->defs[i]->name, name);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "qemudrv/store.h"
 #include "qemudrv/qmp.h"
 #include "qemudrv/img.h"
+#include "qemudrv/intent.h"
 
 #include <sys/types.h>
 
@@ -23,6 +24,12 @@ typedef struct {
 	vsnap_store store;
 } vsnap_qemu_conn;
 
+/* One image as probed (qemu-img info, or QEMU's query-block while it runs). */
+typedef struct {
+	char *path;              /* canonical */
+	vsnap_img_info info;
+} vsnap_qemu_probe;
+
 /* One domain, opened for an operation. With `locked`, no other vsnap process changes it. */
 typedef struct {
 	vsnap_conn *conn;
@@ -34,11 +41,27 @@ typedef struct {
 	char *pid_path, *qmp_path;
 	pid_t pid;               /* running QEMU, 0 when shut off */
 	vsnap_qmp *qmp;          /* connected when running */
+	/* Per-operation caches: each image is probed once, QEMU's block graph queried once;
+	 * every change to an image or the graph forgets what it changed (probe.c). */
+	vsnap_qemu_probe *probes;
+	size_t nprobes;
+	int graph_seeded;        /* probes hold query-block's chains of the running QEMU */
+	char **nodes;            /* format node of each disk (vsnap__qemu_disk_nodes), or NULL */
+	size_t nnodes;
+	unsigned long probe_runs;/* qemu-img info runs (tests count them) */
+	struct vsnap_qemu_owners *owners;   /* other domains' images (owner.c), lazily */
 } vsnap_qemu_dom;
 
 /* dom.c */
+/* `lock`: QEMU_OPEN_READ (no lock, unless an interrupted change must be finished first),
+ * QEMU_OPEN_LOCK (locked; an interrupted change is finished), QEMU_OPEN_LOCK_AS_IS (locked,
+ * nothing finished: `snapshot-check` without --repair), QEMU_OPEN_META (as READ, without
+ * reattaching to QEMU: metadata only). */
+enum { QEMU_OPEN_READ = 0, QEMU_OPEN_LOCK = 1, QEMU_OPEN_LOCK_AS_IS = 2, QEMU_OPEN_META = 3 };
 int vsnap__qemu_dom_open(vsnap_qemu_dom *d, vsnap_conn *conn, const char *name, int lock);
 void vsnap__qemu_dom_close(vsnap_qemu_dom *d);
+/* How long to wait for another vsnap's lock: the connection's timeout, else 30 s. */
+unsigned int vsnap__qemu_lock_timeout(const vsnap_conn *conn);
 int vsnap__qemu_dom_save(vsnap_qemu_dom *d);
 /* VSNAP_DOMAIN_RUNNING / PAUSED / SHUTOFF */
 int vsnap__qemu_dom_state(int *state, vsnap_qemu_dom *d);
@@ -47,7 +70,7 @@ int vsnap__qemu_dom_launch(vsnap_qemu_dom *d, int paused, int incoming);
 /* Stops QEMU (quit, then signals) and removes run files and transient overlays. */
 int vsnap__qemu_dom_kill(vsnap_qemu_dom *d);
 /* Format of a disk: its <driver type>, else what qemu-img sees. Free the string. */
-int vsnap__qemu_disk_format(char **out, const vsnap_domain_disk_def *disk);
+int vsnap__qemu_disk_format(char **out, vsnap_qemu_dom *d, const vsnap_domain_disk_def *disk);
 /*
  * Points `disk` at image `file` (copied) of format `fmt` (copied; NULL keeps <driver type>).
  * A <backingStore> kept from the parsed XML described the old image's chain, so it goes.
@@ -57,9 +80,12 @@ int vsnap__qemu_disk_set_source(vsnap_domain_disk_def *disk, const char *file, c
 /* A disk that snapshots may touch: a writable, non-shared, non-transient disk with a file. */
 int vsnap__qemu_disk_snapshottable(const vsnap_domain_disk_def *disk);
 vsnap_domain_disk_def *vsnap__qemu_def_disk(const vsnap_domain_def *def, const char *target);
-/* Format node-name of every disk in the running QEMU, by target; NULL entries when absent. */
+/* Format node-name of every disk in the running QEMU, by target; NULL entries when absent.
+ * Borrowed from d's cache (valid until the graph changes: vsnap__qemu_graph_changed). */
 int vsnap__qemu_disk_nodes(char ***nodes, vsnap_qemu_dom *d);
 void vsnap__qemu_strv_free(char **v, size_t n);
+/* query-block's "qdev" names the device of disk `target`. */
+int vsnap__qemu_qdev_is(const char *qdev, const char *target);
 
 /* meta.c: snapshot metadata files */
 int vsnap__qemu_meta_load(vsnap_forest_data *out, vsnap_qemu_dom *d);
@@ -99,6 +125,9 @@ size_t vsnap__qemu_files_dependents(const vsnap_qemu_files *f, const char *path,
 int vsnap__qemu_files_record(vsnap_qemu_dom *d, const char *path);
 /* Deletes created files nothing needs any more (domain, snapshots, their backing chains). */
 int vsnap__qemu_gc(vsnap_qemu_dom *d, const vsnap_forest_data *forest);
+/* The files vsnap__qemu_gc would delete, changing nothing. */
+int vsnap__qemu_gc_list(char ***out, size_t *n, vsnap_qemu_dom *d,
+	const vsnap_forest_data *forest);
 /* A path derived from `base` that no file uses yet: "<stem>.<suffix>", then ".1", ".2"... */
 int vsnap__qemu_free_name(char **out, const char *base, const char *suffix);
 /* Sparse copy of a whole file (internal snapshots included). */
@@ -141,6 +170,50 @@ void vsnap__qemu_screenshot_keep(vsnap_qemu_dom *d, const char *snap, unsigned i
 /* Removes `snap`'s screenshot / moves it with a rename (missing is fine). */
 void vsnap__qemu_screenshot_forget(vsnap_qemu_dom *d, const char *snap);
 void vsnap__qemu_screenshot_rename(vsnap_qemu_dom *d, const char *from, const char *to);
+/* probe.c: one probe per image per operation */
+/* The image at `file` (borrowed, valid until forgotten). */
+int vsnap__qemu_probe(const vsnap_img_info **out, vsnap_qemu_dom *d, const char *file);
+/* `file` changed (NULL: every image, e.g. after a QMP job): probe it again when asked. */
+void vsnap__qemu_probe_forget(vsnap_qemu_dom *d, const char *file);
+/* `file` was rebased onto `backing` (format `fmt`) by us: the cache follows, no new probe. */
+int vsnap__qemu_probe_set_backing(vsnap_qemu_dom *d, const char *file, const char *backing,
+	const char *fmt);
+/* QEMU's block graph changed (overlays, commits, restart): forget nodes and chains. */
+void vsnap__qemu_graph_changed(vsnap_qemu_dom *d);
+void vsnap__qemu_probe_clear(vsnap_qemu_dom *d);
+
+/* recover.c: the intent log (intent.h) and recovery on open */
+int vsnap__qemu_intent_write(vsnap_qemu_dom *d, const vsnap_qemu_intent *in);
+int vsnap__qemu_intent_done(vsnap_qemu_dom *d);
+/* VSNAP_ENOTFOUND (error cleared) when there is none. */
+int vsnap__qemu_intent_read(vsnap_qemu_intent *out, vsnap_qemu_dom *d);
+int vsnap__qemu_intent_exists(const vsnap_store *store, const char *dom);
+/* Completes or undoes what an intent left by a killed vsnap describes. Locked d. */
+int vsnap__qemu_recover(vsnap_qemu_dom *d);
+/* A change failed after its intent was written: recover now (so the domain is consistent
+ * when the caller sees the error) and return `rc` with the original message. */
+int vsnap__qemu_intent_abort(vsnap_qemu_dom *d, int rc);
+/* The definition's disks follow the images the running QEMU has open (saved if changed). */
+int vsnap__qemu_sync_running(vsnap_qemu_dom *d);
+/* The same on d->def in memory only. */
+int vsnap__qemu_sync_running_nosave(vsnap_qemu_dom *d);
+/* check.c: `snapshot-check` (include/vsnap/check.h). */
+int vsnap__qemu_domain_check(vsnap_check_item **out, size_t *count, vsnap_domain *dom,
+	unsigned int flags);
+/* Waits for QEMU job `id` that a killed vsnap left (completing a ready block job when
+ * `complete`), then dismisses it; 0 when there is no such job. */
+int vsnap__qemu_finish_job(vsnap_qemu_dom *d, const char *id, int complete);
+/* The deletion of one snapshot after its checks (delete.c); `s` need not be in `f` any more
+ * (recovery finishes a deletion whose metadata is gone). */
+int vsnap__qemu_delete_steps(vsnap_qemu_dom *d, vsnap_forest_data *f,
+	const vsnap_snapshot_def *s, int metadata_only);
+
+/* owner.c: images of other domains of the root */
+/* VSNAP_EOPERATION naming the other domain when `file` (any path) is an image another
+ * domain of the root uses, directly, as a backing file or in its snapshots. `what` names
+ * the change refused ("reverting to 'c1'"). */
+int vsnap__qemu_owner_check(vsnap_qemu_dom *d, const char *file, const char *what);
+void vsnap__qemu_owners_free(vsnap_qemu_dom *d);
 /* check_data.c: the driver's snapshot_check_data (metadata moved in from elsewhere). */
 int vsnap__qemu_snapshot_check_data(vsnap_domain *dom, const vsnap_snapshot_def *snap);
 /* handover.c: the driver's snapshot_files_handover. */

@@ -11,6 +11,7 @@
 #include "qemudrv/qemu_priv.h"
 #include "core/error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +21,8 @@ typedef struct {
 	int location;
 	char *base;                    /* canonical file holding the snapshot's data */
 	char *newfile;                 /* overlay (external) or branch copy (internal), or NULL */
+	char *fmt;                     /* format of base, when newfile */
+	int step;                      /* QEMU_STEP_APPLY / OVERLAY / COPY, 0 when untouched */
 } revert_disk;
 
 static int snap_location(const vsnap_snapshot_def *s, const char *target)
@@ -49,12 +52,44 @@ static int abi_compatible(const vsnap_domain_def *a, const vsnap_domain_def *b)
 	return 1;
 }
 
+/* Is `base` the frozen image of an external snapshot (its data is that snapshot's)? Such an
+ * image must not change even when no overlay is left on it (a revert may have collected
+ * the overlay): applying another snapshot in place would overwrite the external one. */
+static int frozen_by_external(const vsnap_forest_data *f, const char *base)
+{
+	for (size_t i = 0; i < f->count; i++) {
+		vsnap_domain_def *sd = NULL;
+		int hit = 0;
+		if (vsnap__qemu_meta_domain(&sd, f->defs[i]) < 0) {
+			vsnap_error_clear();
+			continue;
+		}
+		for (size_t j = 0; j < sd->ndisks && !hit; j++) {
+			char *c;
+			if (!sd->disks[j]->src_file || !sd->disks[j]->target_dev ||
+			    snap_location(f->defs[i], sd->disks[j]->target_dev) !=
+				VSNAP_SNAPSHOT_LOCATION_EXTERNAL)
+				continue;
+			c = vsnap__qemu_canon(sd->disks[j]->src_file);
+			hit = c && !strcmp(c, base);
+			free(c);
+		}
+		vsnap__domain_def_free(sd);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
 static int plan_revert(revert_disk *rd, vsnap_qemu_dom *d, vsnap_domain_def *sdef,
 	const vsnap_snapshot_def *snap, const vsnap_forest_data *f)
 {
 	vsnap_qemu_files files;
+	char *what = NULL;
 	int rc;
 
+	if (asprintf(&what, "reverting to snapshot '%s'", snap->name) < 0)
+		return vsnap__error_oom();
 	if ((rc = vsnap__qemu_files_scan(&files, d, f)) < 0)
 		return rc;
 	for (size_t i = 0; i < sdef->ndisks; i++) {
@@ -76,12 +111,48 @@ static int plan_revert(revert_disk *rd, vsnap_qemu_dom *d, vsnap_domain_def *sde
 		}
 		/* An image others are built on stays as it is: branch off it. */
 		if (rd[i].location == VSNAP_SNAPSHOT_LOCATION_EXTERNAL ||
-		    vsnap__qemu_files_dependents(&files, rd[i].base, NULL) > 0) {
+		    vsnap__qemu_files_dependents(&files, rd[i].base, NULL) > 0 ||
+		    frozen_by_external(f, rd[i].base)) {
 			if ((rc = vsnap__qemu_free_name(&rd[i].newfile, rd[i].base, snap->name)) < 0)
 				break;
+			if ((rc = vsnap__qemu_disk_format(&rd[i].fmt, d, k)) < 0)
+				break;
+		} else if ((rc = vsnap__qemu_owner_check(d, rd[i].base, what)) < 0) {
+			break;   /* applied in place: it must be this domain's own image */
 		}
+		rd[i].step = rd[i].location == VSNAP_SNAPSHOT_LOCATION_EXTERNAL ? QEMU_STEP_OVERLAY :
+			rd[i].newfile ? QEMU_STEP_COPY : QEMU_STEP_APPLY;
+		/* The disk will run on the new branch file (an overlay is always qcow2). */
+		if (rd[i].newfile && (rc = vsnap__qemu_disk_set_source(k, rd[i].newfile,
+				rd[i].step == QEMU_STEP_OVERLAY ? "qcow2" : NULL)) < 0)
+			break;
 	}
+	free(what);
 	vsnap__qemu_files_clear(&files);
+	return rc;
+}
+
+/* The record of this revert: every step, so a killed revert can be finished offline. */
+static int revert_intent(vsnap_qemu_intent *in, const revert_disk *rd, size_t n,
+	const vsnap_snapshot_def *snap, const vsnap_forest_data *f, const vsnap_domain_def *def)
+{
+	int rc = 0;
+
+	memset(in, 0, sizeof(*in));
+	in->op = QEMU_INTENT_REVERT;
+	if (!(in->snapshot = strdup(snap->name)) ||
+	    (f->current_id && !(in->old_current = strdup(f->current_id))))
+		return vsnap__error_oom();
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (!rd[i].step)
+			continue;
+		rc = vsnap__qemu_intent_add(in, rd[i].step, rd[i].disk->target_dev,
+			rd[i].newfile ? rd[i].newfile : rd[i].base,
+			rd[i].newfile ? rd[i].base : NULL, rd[i].fmt,
+			rd[i].step == QEMU_STEP_OVERLAY ? NULL : snap->name);
+	}
+	if (rc == 0)
+		rc = vsnap__domain_def_format(&in->domain_xml, def, 0, 0);
 	return rc;
 }
 
@@ -91,21 +162,12 @@ static int prepare_files(vsnap_qemu_dom *d, revert_disk *rd, size_t n,
 {
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		if (rd[i].newfile)
-			rc = vsnap__qemu_files_record(d, rd[i].newfile);
-	if (rc < 0)
-		return rc;
-	vsnap__crash_point("revert-recorded");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		vsnap_domain_disk_def *k = rd[i].disk;
-		char *fmt = NULL;
 		if (rd[i].location == VSNAP_SNAPSHOT_LOCATION_NO || !rd[i].base)
 			continue;
+		vsnap__qemu_probe_forget(d, rd[i].newfile ? rd[i].newfile : rd[i].base);
 		if (rd[i].location == VSNAP_SNAPSHOT_LOCATION_EXTERNAL) {
-			if ((rc = vsnap__qemu_disk_format(&fmt, k)) == 0)
-				rc = vsnap__img_create_overlay(rd[i].newfile, rd[i].base, fmt);
-			free(fmt);
+			rc = vsnap__img_create_overlay(rd[i].newfile, rd[i].base, rd[i].fmt);
 		} else {
 			if (rd[i].newfile)
 				rc = vsnap__qemu_copy_file(rd[i].base, rd[i].newfile);
@@ -114,10 +176,6 @@ static int prepare_files(vsnap_qemu_dom *d, revert_disk *rd, size_t n,
 				rc = vsnap__img_snapshot_apply(rd[i].newfile ? rd[i].newfile : rd[i].base,
 					snap->name);
 		}
-		/* The disk now runs on the new branch file (an overlay is always qcow2). */
-		if (rc == 0 && rd[i].newfile)
-			rc = vsnap__qemu_disk_set_source(k, rd[i].newfile,
-				rd[i].location == VSNAP_SNAPSHOT_LOCATION_EXTERNAL ? "qcow2" : NULL);
 	}
 	return rc;
 }
@@ -151,8 +209,8 @@ static int load_internal(vsnap_qemu_dom *d, const revert_disk *rd, size_t n, con
 		rc = vsnap__qmp_job_wait(d->qmp, "vsnap-load", "loading the checkpoint",
 			QEMU_JOB_TIMEOUT_MS);
 	free(args);
-	vsnap__qemu_strv_free(nodes, d->def->ndisks);
 	free(p);
+	vsnap__qemu_probe_forget(d, NULL);
 	return rc;
 }
 
@@ -216,11 +274,13 @@ int vsnap__qemu_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *sna
 	vsnap_domain_def *sdef = NULL;
 	const vsnap_snapshot_def *snap;
 	revert_disk *rd = NULL;
+	vsnap_qemu_intent in;
 	size_t n = 0;
-	int rc, has_memory, want;
+	int rc, has_memory, want, fast, logged = 0;
 
 	(void)forest_in;
 	memset(&f, 0, sizeof(f));
+	memset(&in, 0, sizeof(in));
 	if ((rc = vsnap__qemu_dom_open(&d, dom->conn, dom->info.name, 1)) < 0)
 		return rc;
 	if ((rc = vsnap__qemu_meta_load(&f, &d)) < 0)
@@ -266,9 +326,19 @@ int vsnap__qemu_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *sna
 	}
 	if ((rc = plan_revert(rd, &d, sdef, snap, &f)) < 0)
 		goto cleanup;
-
-	if (d.pid && has_memory && snap->memory == VSNAP_SNAPSHOT_LOCATION_INTERNAL &&
-	    abi_compatible(d.def, sdef) && fast_path_ok(&d, rd, n)) {
+	fast = d.pid && has_memory && snap->memory == VSNAP_SNAPSHOT_LOCATION_INTERNAL &&
+		abi_compatible(d.def, sdef) && fast_path_ok(&d, rd, n);
+	/* Files first (gc collects them if no intent follows), then the intent; from here on
+	 * a killed revert is finished by the next open (recover.c). */
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (rd[i].newfile)
+			rc = vsnap__qemu_files_record(&d, rd[i].newfile);
+	if (rc < 0 || (rc = revert_intent(&in, rd, n, snap, &f, fast ? d.def : sdef)) < 0 ||
+	    (rc = vsnap__qemu_intent_write(&d, &in)) < 0)
+		goto cleanup;
+	logged = 1;
+	vsnap__crash_point("revert-recorded");
+	if (fast) {
 		if ((rc = load_internal(&d, rd, n, snap->name)) < 0)
 			goto cleanup;
 		if (want == VSNAP_DOMAIN_PAUSED || want == VSNAP_DOMAIN_RUNNING)
@@ -291,6 +361,7 @@ int vsnap__qemu_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *sna
 			int ext = snap->memory == VSNAP_SNAPSHOT_LOCATION_EXTERNAL;
 			if ((rc = vsnap__qemu_dom_launch(&d, 1, ext)) < 0)
 				goto cleanup;
+			vsnap__crash_point("revert-launched");
 			rc = ext ? load_external_memory(&d, snap->memory_file) :
 				load_internal(&d, rd, n, snap->name);
 			if (rc == 0 && want == VSNAP_DOMAIN_RUNNING)
@@ -301,13 +372,19 @@ int vsnap__qemu_snapshot_revert(vsnap_domain *dom, const vsnap_snapshot_def *sna
 		if (rc < 0)
 			goto cleanup;
 	}
-	if ((rc = vsnap__qemu_meta_set_current(&d, &f, snap->name)) < 0)
+	if ((rc = vsnap__qemu_meta_set_current(&d, &f, snap->name)) < 0 ||
+	    (rc = vsnap__qemu_intent_done(&d)) < 0)
 		goto cleanup;
+	logged = 0;
 	rc = vsnap__qemu_gc(&d, &f);
 cleanup:
+	if (rc < 0 && logged)
+		rc = vsnap__qemu_intent_abort(&d, rc);
+	vsnap__qemu_intent_clear(&in);
 	for (size_t i = 0; rd && i < n; i++) {
 		free(rd[i].base);
 		free(rd[i].newfile);
+		free(rd[i].fmt);
 	}
 	free(rd);
 	vsnap__domain_def_free(sdef);

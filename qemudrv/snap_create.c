@@ -68,7 +68,7 @@ static int plan_disks(vsnap_qemu_plan_disk *plan, vsnap_qemu_dom *d,
 		plan[i].location = loc;
 		if (loc == VSNAP_SNAPSHOT_LOCATION_NO)
 			continue;
-		if ((rc = vsnap__qemu_disk_format(&plan[i].format, k)) < 0)
+		if ((rc = vsnap__qemu_disk_format(&plan[i].format, d, k)) < 0)
 			return rc;
 		if (loc == VSNAP_SNAPSHOT_LOCATION_INTERNAL && strcmp(plan[i].format, "qcow2"))
 			return refuse(VSNAP_EUNSUPPORTED, "disk '%s' is %s: internal snapshots need "
@@ -214,6 +214,53 @@ cleanup:
 	return rc;
 }
 
+/* Internal snapshots write into the domain's images: they must be its own. */
+static int check_owners(vsnap_qemu_dom *d, const vsnap_qemu_plan_disk *plan, size_t n,
+	const char *name)
+{
+	char *what = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (plan[i].location != VSNAP_SNAPSHOT_LOCATION_INTERNAL)
+			continue;
+		if (!what && asprintf(&what, "creating snapshot '%s'", name) < 0)
+			return vsnap__error_oom();
+		rc = vsnap__qemu_owner_check(d, plan[i].disk->src_file, what);
+	}
+	free(what);
+	return rc;
+}
+
+/* The record of this create: what a killed create leaves to undo or to finish. */
+static int create_intent(vsnap_qemu_intent *in, vsnap_qemu_dom *d,
+	const vsnap_snapshot_def *snap, const vsnap_qemu_plan_disk *plan, size_t n, int state,
+	unsigned int flags)
+{
+	int rc = 0;
+
+	in->op = QEMU_INTENT_CREATE;
+	/* Only an external checkpoint stops the vCPUs itself (snapshot-save resumes them). */
+	in->was_running = snap->memory == VSNAP_SNAPSHOT_LOCATION_EXTERNAL &&
+		state == VSNAP_DOMAIN_RUNNING && !(flags & VSNAP_SNAPSHOT_CREATE_HALT);
+	if (!(in->snapshot = strdup(snap->name)) ||
+	    (snap->memory_file && !(in->memory_file = strdup(snap->memory_file))))
+		return vsnap__error_oom();
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (plan[i].location == VSNAP_SNAPSHOT_LOCATION_INTERNAL)
+			rc = vsnap__qemu_intent_add(in, QEMU_STEP_TAG, plan[i].disk->target_dev,
+				plan[i].disk->src_file, NULL, NULL, snap->name);
+		else if (plan[i].location == VSNAP_SNAPSHOT_LOCATION_EXTERNAL)
+			rc = vsnap__qemu_intent_add(in, QEMU_STEP_NEW_OVERLAY, plan[i].disk->target_dev,
+				plan[i].file, plan[i].disk->src_file, plan[i].format, NULL);
+	}
+	if (rc == 0 && !(flags & VSNAP_SNAPSHOT_CREATE_NO_METADATA))
+		rc = vsnap__snapshot_def_format(&in->snapshot_xml, snap, 0, 1);
+	if (rc == 0)
+		rc = vsnap__domain_def_format(&in->domain_xml, d->def, 0, 0);
+	return rc;
+}
+
 int vsnap__qemu_snapshot_create(char **name_out, vsnap_domain *dom,
 	const vsnap_snapshot_def *def, unsigned int flags)
 {
@@ -221,10 +268,12 @@ int vsnap__qemu_snapshot_create(char **name_out, vsnap_domain *dom,
 	vsnap_forest_data f;
 	vsnap_snapshot_def *snap = NULL;
 	vsnap_qemu_plan_disk *plan = NULL;
+	vsnap_qemu_intent in;
 	size_t n = 0;
-	int rc, state = VSNAP_DOMAIN_SHUTOFF, memory;
+	int rc, state = VSNAP_DOMAIN_SHUTOFF, memory, logged = 0;
 
 	memset(&f, 0, sizeof(f));
+	memset(&in, 0, sizeof(in));
 	if ((rc = vsnap__store_check_name("snapshot", def->name)) < 0)
 		return rc;
 	if ((rc = vsnap__qemu_dom_open(&d, dom->conn, dom->info.name, 1)) < 0)
@@ -318,6 +367,11 @@ int vsnap__qemu_snapshot_create(char **name_out, vsnap_domain *dom,
 	    (rc = vsnap__domain_def_format(&snap->domain_xml, d.def, 0, 0)) < 0)
 		goto cleanup;
 
+	if ((rc = check_owners(&d, plan, n, snap->name)) < 0 ||
+	    (rc = create_intent(&in, &d, snap, plan, n, state, flags)) < 0 ||
+	    (rc = vsnap__qemu_intent_write(&d, &in)) < 0)
+		goto cleanup;
+	logged = 1;
 	if (memory == VSNAP_SNAPSHOT_LOCATION_EXTERNAL || plan_has_external(plan, n))
 		rc = vsnap__qemu_create_external(&d, snap, plan, n, d.pid != 0, flags);
 	else
@@ -334,11 +388,17 @@ int vsnap__qemu_snapshot_create(char **name_out, vsnap_domain *dom,
 		if ((rc = vsnap__qemu_meta_set_current(&d, &f, NULL)) < 0)
 			goto cleanup;
 	}
+	if ((rc = vsnap__qemu_intent_done(&d)) < 0)
+		goto cleanup;
+	logged = 0;
 	if ((flags & VSNAP_SNAPSHOT_CREATE_HALT) && d.pid)
 		rc = vsnap__qemu_dom_kill(&d);
 	if (rc == 0 && name_out && !(*name_out = strdup(snap->name)))
 		rc = vsnap__error_oom();
 cleanup:
+	if (rc < 0 && logged)
+		rc = vsnap__qemu_intent_abort(&d, rc);
+	vsnap__qemu_intent_clear(&in);
 	for (size_t i = 0; plan && i < n; i++) {
 		free(plan[i].file);
 		free(plan[i].format);

@@ -72,6 +72,8 @@ static int transaction(vsnap_qemu_dom *d, vsnap_qemu_plan_disk *plan, size_t n,
 	vsnap__strbuf_append(&b, "]}");
 	if ((rc = vsnap__strbuf_check(&b)) < 0)
 		goto cleanup;
+	vsnap__qemu_graph_changed(d);
+	nodes = NULL;
 	if ((rc = vsnap__qmp_run(NULL, d->qmp, "transaction", b.ptr)) < 0 &&
 	    !(flags & VSNAP_SNAPSHOT_CREATE_REUSE_EXT)) {
 		/* QEMU leaves the overlays it made before the failing action behind. */
@@ -81,7 +83,6 @@ static int transaction(vsnap_qemu_dom *d, vsnap_qemu_plan_disk *plan, size_t n,
 	}
 cleanup:
 	vsnap__strbuf_clear(&b);
-	vsnap__qemu_strv_free(nodes, d->def->ndisks);
 	return rc;
 }
 
@@ -138,6 +139,7 @@ int vsnap__qemu_create_external(vsnap_qemu_dom *d, vsnap_snapshot_def *snap,
 				continue;
 			rc = reuse ? vsnap__img_rebase_unsafe(p->file, p->disk->src_file, p->format) :
 				vsnap__img_create_overlay(p->file, p->disk->src_file, p->format);
+			vsnap__qemu_probe_forget(d, p->file);
 		}
 	} else {
 		int state;

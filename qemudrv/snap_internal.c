@@ -11,16 +11,25 @@
 
 /* A tag left by a crash before the metadata was written would shadow the new one: drop it.
  * Offline only (a running QEMU's images are changed through QMP). */
-static int drop_orphan_tag(const char *file, const char *tag)
+static int drop_orphan_tag(vsnap_qemu_dom *d, const char *file, const char *tag)
 {
-	vsnap_img_info info;
-	int rc, has;
+	const vsnap_img_info *info;
+	int rc;
 
-	if ((rc = vsnap__img_info(&info, file)) < 0)
+	if ((rc = vsnap__qemu_probe(&info, d, file)) < 0)
 		return rc;
-	has = vsnap__img_has_snapshot(&info, tag);
-	vsnap__img_info_clear(&info);
-	return has ? vsnap__img_snapshot_delete(file, tag) : 0;
+	return vsnap__img_has_snapshot(info, tag) ? vsnap__img_snapshot_delete(file, tag) : 0;
+}
+
+static int save_job(vsnap_qemu_dom *d, const char *args)
+{
+	int rc = vsnap__qmp_run(NULL, d->qmp, "snapshot-save", args);
+
+	vsnap__crash_point("create-save-started");
+	if (rc == 0)
+		rc = vsnap__qmp_job_wait(d->qmp, "vsnap-save", "saving the checkpoint",
+			QEMU_JOB_TIMEOUT_MS);
+	return rc;
 }
 
 /* Builds {"job-id":..,"tag":..,"vmstate":..,"devices":[..]} for snapshot-save/-load/-delete. */
@@ -72,29 +81,33 @@ int vsnap__qemu_create_internal(vsnap_qemu_dom *d, vsnap_snapshot_def *snap,
 		for (size_t i = 0; rc == 0 && i < n; i++) {
 			if (plan[i].location != VSNAP_SNAPSHOT_LOCATION_INTERNAL)
 				continue;
-			if ((rc = drop_orphan_tag(plan[i].disk->src_file, snap->name)) == 0)
+			if ((rc = drop_orphan_tag(d, plan[i].disk->src_file, snap->name)) == 0)
 				rc = vsnap__img_snapshot_create(plan[i].disk->src_file, snap->name);
+			vsnap__qemu_probe_forget(d, plan[i].disk->src_file);
 			if (rc == 0 && i + 1 < n)
 				vsnap__crash_point("create-internal-disk");
 		}
 		return rc;
 	}
-	if ((rc = vsnap__qemu_disk_nodes(&nodes, d)) < 0)
-		return rc;
-	/* Overwrite an orphan tag of the same name (left by a crash): delete first. */
-	if ((rc = vsnap__qemu_snapjob_args(&args, "vsnap-del", snap->name, nodes, plan, n, 0)) < 0 ||
-	    (rc = vsnap__qmp_run(NULL, d->qmp, "snapshot-delete", args)) < 0 ||
-	    (rc = vsnap__qmp_job_wait(d->qmp, "vsnap-del", "dropping a stale internal snapshot",
-			QEMU_JOB_TIMEOUT_MS)) < 0)
+	if ((rc = vsnap__qemu_disk_nodes(&nodes, d)) < 0 ||
+	    (rc = vsnap__qemu_snapjob_args(&args, "vsnap-save", snap->name, nodes, plan, n, 1)) < 0)
 		goto cleanup;
-	free(args);
-	args = NULL;
-	if ((rc = vsnap__qemu_snapjob_args(&args, "vsnap-save", snap->name, nodes, plan, n, 1)) < 0 ||
-	    (rc = vsnap__qmp_run(NULL, d->qmp, "snapshot-save", args)) < 0)
-		goto cleanup;
-	rc = vsnap__qmp_job_wait(d->qmp, "vsnap-save", "saving the checkpoint", QEMU_JOB_TIMEOUT_MS);
+	vsnap__qemu_probe_forget(d, NULL);
+	/* A tag of that name without metadata (made by hand, or older than the intent log)
+	 * makes snapshot-save refuse: it is dropped and the save tried once more. Not up front:
+	 * that would cost a job on every create. */
+	if ((rc = save_job(d, args)) < 0 && strstr(vsnap_error_last()->message, "already exists")) {
+		char *del = NULL;
+		vsnap_error_clear();
+		if ((rc = vsnap__qemu_snapjob_args(&del, "vsnap-del", snap->name, nodes, plan, n,
+				0)) == 0 &&
+		    (rc = vsnap__qmp_run(NULL, d->qmp, "snapshot-delete", del)) == 0 &&
+		    (rc = vsnap__qmp_job_wait(d->qmp, "vsnap-del", "dropping a stale internal "
+				"snapshot", QEMU_JOB_TIMEOUT_MS)) == 0)
+			rc = save_job(d, args);
+		free(del);
+	}
 cleanup:
 	free(args);
-	vsnap__qemu_strv_free(nodes, d->def->ndisks);
 	return rc;
 }

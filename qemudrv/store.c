@@ -38,13 +38,26 @@ int vsnap__store_mkdir(const char *path)
 
 int vsnap__store_open(vsnap_store *out, const char *root)
 {
-	static const char *const sub[] = { "/domains", "/snapshots", "/run" };
-	char *copy = NULL;
-	int rc;
-
 	memset(out, 0, sizeof(*out));
 	if (!(out->root = strdup(root)))
 		return vsnap__error_oom();
+	return 0;
+}
+
+int vsnap__store_prepare(const vsnap_store *store)
+{
+	static const char *const sub[] = { "/domains", "/snapshots", "/run" };
+	const char *root = store->root;
+	char *copy = NULL, *last = NULL;
+	int rc;
+
+	/* Cheap when done: the last folder exists. */
+	if (!(last = vsnap__store_path(store, sub[2], NULL, NULL)))
+		return VSNAP_ENOMEM;
+	rc = access(last, F_OK);
+	free(last);
+	if (rc == 0)
+		return 0;
 	/* Create missing parents of the root too: it is often $XDG_DATA_HOME/vsnap/qemu. */
 	if (!(copy = strdup(root))) {
 		rc = vsnap__error_oom();
@@ -63,7 +76,7 @@ int vsnap__store_open(vsnap_store *out, const char *root)
 	if ((rc = vsnap__store_mkdir(root)) < 0)
 		goto error;
 	for (size_t i = 0; i < 3; i++) {
-		char *d = vsnap__store_path(out, sub[i], NULL, NULL);
+		char *d = vsnap__store_path(store, sub[i], NULL, NULL);
 		if (!d) {
 			rc = VSNAP_ENOMEM;
 			goto error;
@@ -77,7 +90,6 @@ int vsnap__store_open(vsnap_store *out, const char *root)
 	return 0;
 error:
 	free(copy);
-	vsnap__store_close(out);
 	return rc;
 }
 
@@ -116,6 +128,11 @@ static int sync_dir_of(const char *path)
 
 int vsnap__store_write(const char *path, const char *data, size_t len)
 {
+	return vsnap__store_write_ex(path, data, len, 1);
+}
+
+int vsnap__store_write_ex(const char *path, const char *data, size_t len, int sync_dir)
+{
 	char *tmp = NULL;
 	int fd = -1, rc = 0;
 
@@ -145,7 +162,7 @@ int vsnap__store_write(const char *path, const char *data, size_t len)
 		rc = vsnap__error_os("renaming '%s' to '%s'", tmp, path);
 		goto cleanup;
 	}
-	rc = sync_dir_of(path);
+	rc = sync_dir ? sync_dir_of(path) : 0;
 cleanup:
 	if (fd >= 0)
 		close(fd);
@@ -196,12 +213,17 @@ int vsnap__store_read(char **out, const char *path)
 
 int vsnap__store_remove(const char *path)
 {
+	return vsnap__store_remove_ex(path, 1);
+}
+
+int vsnap__store_remove_ex(const char *path, int sync_dir)
+{
 	if (unlink(path) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		return vsnap__error_os("removing '%s'", path);
 	}
-	return sync_dir_of(path);
+	return sync_dir ? sync_dir_of(path) : 0;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -17,8 +17,10 @@ typedef struct {
 	char *root;
 } vsnap_store;
 
-/* Creates the root and its folders when missing (mode 0700). */
+/* Opens a root; creates nothing (a read of a root that does not exist must not make it). */
 int vsnap__store_open(vsnap_store *out, const char *root);
+/* Creates the root, its missing parents and folders (mode 0700): before the first write. */
+int vsnap__store_prepare(const vsnap_store *store);
 void vsnap__store_close(vsnap_store *store);
 
 /* "<root>/<a><b><c>": a path under the root; NULL when out of memory (error set). */
@@ -26,10 +28,14 @@ char *vsnap__store_path(const vsnap_store *store, const char *a, const char *b, 
 
 /* Replaces `path` with `data` atomically. */
 int vsnap__store_write(const char *path, const char *data, size_t len);
+/* The same; `sync_dir` 0 leaves the directory's fsync to the next write that syncs it (the
+ * file's own contents are still synced before the rename). */
+int vsnap__store_write_ex(const char *path, const char *data, size_t len, int sync_dir);
 /* Reads a whole file; VSNAP_ENOTFOUND when it does not exist. */
 int vsnap__store_read(char **out, const char *path);
 /* Removes a file (missing is fine) and syncs its directory. */
 int vsnap__store_remove(const char *path);
+int vsnap__store_remove_ex(const char *path, int sync_dir);
 /* Names of `dir`'s entries ending in `suffix`, with the suffix cut, sorted. */
 int vsnap__store_list(char ***out, size_t *count, const char *dir, const char *suffix);
 /* Makes a directory (missing parents not created); existing is fine. */

@@ -98,6 +98,7 @@ extern const cli_command cli_domain_commands[];
 extern const cli_command cli_snapshot_commands[];
 extern const cli_command cli_snapshot_change_commands[];
 extern const cli_command cli_screenshot_commands[];
+extern const cli_command cli_check_commands[];
 extern const cli_command cli_snapshot_move_commands[];
 extern const cli_command cli_session_commands[];
 

@@ -9,7 +9,7 @@
 static const cli_command *const tables[] = {
 	cli_domain_commands, cli_snapshot_change_commands, cli_snapshot_commands, cli_vmx_commands,
 	cli_snapshot_move_commands, cli_session_commands, cli_fleet_commands,
-	cli_screenshot_commands,
+	cli_screenshot_commands, cli_check_commands,
 	NULL,
 };
 

@@ -11,6 +11,7 @@
 #include "snapshot.h"
 #include "vmx.h"
 #include "screenshot.h"
+#include "check.h"
 #include "snapshot_move.h"
 #include "fleet.h"
 

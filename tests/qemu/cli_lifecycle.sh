@@ -51,6 +51,17 @@ v snapshot-delete d s1 --metadata >/dev/null || die "metadata-only delete"
 v snapshot-create d "$t/s1.xml" --redefine >/dev/null || die redefine
 v snapshot-info d s1 >/dev/null || die "redefined snapshot missing"
 v undefine d >/dev/null 2>&1 && die "undefine with snapshots was not refused"
+# snapshot-check: clean store exits 0; a stray tag is found (1), repaired, then clean again.
+v snapshot-check d >/dev/null || die "snapshot-check of a consistent domain: $(v snapshot-check d)"
+qemu-img snapshot -c stray "$(cur)" || die "making a stray tag"
+v snapshot-check d > "$t/chk" && die "snapshot-check missed a stray tag"
+grep -q '^orphan-tag' "$t/chk" || die "snapshot-check output: $(cat "$t/chk")"
+v --json snapshot-check d | grep -q '"kind": "orphan-tag"' || die "snapshot-check --json"
+v snapshot-check d --repair >/dev/null || die "snapshot-check --repair"
+v snapshot-check d >/dev/null || die "stray tag still there after --repair"
+# A read against a root that does not exist creates nothing.
+"$bin" -c "qemu:///embed?root=$t/none/root" list --all >/dev/null || die "list on a missing root"
+[ ! -e "$t/none" ] || die "list created the root"
 for s in e1 c1 s1; do v snapshot-delete d $s >/dev/null || die "delete $s"; done
 [ "$(v snapshot-list d --name | grep -c .)" -eq 0 ] || die "snapshots left after deleting all"
 pat 0xaa "$(cur)" || die "current data lost"
