@@ -7,7 +7,17 @@ bin=${VSNAP_BIN:?}
 [ -d "$acc" ] || { echo "SKIP: $acc not present"; exit 77; }
 case "$1" in
 vmx)
-	exec python3 "$acc/vmx-corpus.py" "$bin" "$VSNAP_SHARED/compat/libvirt" ;;
+	# The corpus's expected XML is libvirt 10.7's text, and four files expect what issue 13
+	# calls defects: clusters='1' (refused by Debian 12's libvirt 9.0 schema) and a SATA and a
+	# SCSI disk both named sda (refused by libvirt's own parser). vsnap's default output fixes
+	# both, with a warning; --libvirt-compat gives libvirt's text back for comparisons like
+	# this one. The one change: vmx2xml runs with that flag (docs/vmx-compat.md).
+	compat=$(mktemp)
+	trap 'rm -f "$compat"' EXIT
+	printf '#!/bin/sh\nif [ "$1" = vmx2xml ]; then shift; exec "%s" vmx2xml --libvirt-compat "$@"; fi\nexec "%s" "$@"\n' \
+		"$bin" "$bin" > "$compat"
+	chmod +x "$compat"
+	python3 "$acc/vmx-corpus.py" "$compat" "$VSNAP_SHARED/compat/libvirt" ;;
 esx)
 	VSNAP="$bin" VCSIM="$VSNAP_BUILD/bin/vcsim" exec "$acc/esx-tree.sh" ;;
 qemu)

@@ -64,10 +64,10 @@ has "independent disk" "snapshot='no'"
 # a snapshot's screenshot found in layoutEx beside its .vmsn, and none for s2
 ok screenshot -- screenshot ha-host_VM0 "$t/now.png"
 has "screenshot" "Screenshot saved to .*now.png, with type of image/png"
-cmp -s "$t/now.png" "$F/screenshot/0008-GET.resp.data" || fail "screenshot: bytes differ"
+cmp -s "$t/now.png" "$F/screenshot/0009-GET.resp.data" || fail "screenshot: bytes differ"
 ko screenshot "first screen only" -- screenshot ha-host_VM0 "$t/x.png" --screen 1
 ok snapshot-screenshot -- snapshot-screenshot ha-host_VM0 s1 "$t/s1.png"
-cmp -s "$t/s1.png" "$F/snapshot-screenshot/0005-GET.resp.data" || fail "snapshot-screenshot: bytes differ"
+cmp -s "$t/s1.png" "$F/snapshot-screenshot/0006-GET.resp.data" || fail "snapshot-screenshot: bytes differ"
 ko snapshot-screenshot "no screenshot.*Snapshot2.png" -- snapshot-screenshot ha-host_VM0 s2 "$t/s2.png"
 [ ! -e "$t/s2.png" ] || fail "snapshot-screenshot s2 left a file"
 
