@@ -19,7 +19,12 @@ vmx)
 	chmod +x "$compat"
 	python3 "$acc/vmx-corpus.py" "$compat" "$VSNAP_SHARED/compat/libvirt" ;;
 esx)
-	VSNAP="$bin" VCSIM="$VSNAP_BUILD/bin/vcsim" exec "$acc/esx-tree.sh" ;;
+	# As a user runs it: the CLI keeps its session between runs (ctest turns that off for
+	# every other test, so they never write into a home folder); here in a private folder.
+	rt=$(mktemp -d)
+	trap 'rm -rf "$rt"' EXIT
+	unset VSNAP_SESSION_CACHE
+	XDG_RUNTIME_DIR="$rt" VSNAP="$bin" VCSIM="$VSNAP_BUILD/bin/vcsim" "$acc/esx-tree.sh" ;;
 qemu)
 	command -v qemu-system-x86_64 >/dev/null || { echo "SKIP: qemu-system-x86_64 not installed"; exit 77; }
 	# The shared script checks data with `qemu-io -U` on a writable image, which QEMU 7.2
