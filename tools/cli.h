@@ -81,6 +81,11 @@ typedef struct {
  */
 int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, size_t nopts,
 	char **pos, int maxpos);
+/* As cli_parse without virsh's positional slots: every positional argument goes to pos[] in
+ * order and every "--opt" must be one of opts (the fleet forms, whose positionals are all
+ * domains). */
+int cli_parse_list(const char *cmd, int argc, char **argv, cli_opt *opts, size_t nopts,
+	char **pos, int maxpos);
 /* The values of a CLI_OPT_REPEAT option in order (valid until the next cli_parse). */
 const char *const *cli_opt_values(const cli_opt *opt, size_t *count);
 /* The option names of a command's positional slots ("domain", "?snapshotname" = optional),

@@ -231,3 +231,31 @@ int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, size_t nopt
 	}
 	return place(&ps, opts, nopts, pos, maxpos);
 }
+
+int cli_parse_list(const char *cmd, int argc, char **argv, cli_opt *opts, size_t nopts,
+	char **pos, int maxpos)
+{
+	parse_state ps;
+	int npos = 0, only_pos = 0;
+
+	memset(&ps, 0, sizeof(ps));
+	nrepeats = 0;
+	ps.cmd = cmd;       /* no slots: every option is the command's own */
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!only_pos && strcmp(a, "--") == 0) {
+			only_pos = 1;
+		} else if (!only_pos && a[0] == '-' && a[1] == '-') {
+			if (parse_named(&ps, argc, argv, &i, opts, nopts) < 0)
+				return -1;
+		} else if (!only_pos && a[0] == '-' && a[1] != '\0') {
+			return cli_usage(cmd, "%s: unknown option '%s'", cmd, a), -1;
+		} else if (npos >= maxpos) {
+			return cli_usage(cmd, "%s: too many arguments", cmd), -1;
+		} else {
+			pos[npos++] = argv[i];
+		}
+	}
+	return npos;
+}

@@ -96,7 +96,7 @@ static int parse_form(cli_opt *o, size_t *no, char ***pos, int *npos, const flee
 	}
 	if (!(*pos = calloc((size_t)argc + 1, sizeof(**pos))))
 		return cli_fail(NULL);
-	if ((*npos = cli_parse(argv[0], argc, argv, o, *no, *pos, argc)) < 0) {
+	if ((*npos = cli_parse_list(argv[0], argc, argv, o, *no, *pos, argc)) < 0) {
 		free(*pos);
 		*pos = NULL;
 		return CLI_USAGE;

@@ -15,6 +15,8 @@ static const char *const selection_names[] = {
 
 int cli_fleet_wanted(int argc, char **argv)
 {
+	int domains = 0;
+
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -25,7 +27,10 @@ int cli_fleet_wanted(int argc, char **argv)
 		for (size_t k = 0; k < sizeof(selection_names) / sizeof(selection_names[0]); k++) {
 			size_t len = strlen(selection_names[k]);
 
-			if (!strncmp(a + 2, selection_names[k], len) && (!a[2 + len] || a[2 + len] == '='))
+			if (strncmp(a + 2, selection_names[k], len) || (a[2 + len] && a[2 + len] != '='))
+				continue;
+			/* One --domain is virsh's named form of the single-domain command. */
+			if (strcmp(selection_names[k], "domain") != 0 || ++domains > 1)
 				return 1;
 		}
 	}

@@ -7,8 +7,8 @@
 
 /* The selection options, to put first in a command's cli_opt table. */
 #define SELECTION_OPTS \
-	{ "all", 0, NULL, 0 }, { "glob", 1, NULL, 0 }, { "folder", 1, NULL, 0 }, \
-	{ "from-file", 1, NULL, 0 }, { "domain", 1, NULL, 0 }, { "parallel", 1, NULL, 0 }
+	{ "all", 0, NULL, 0 }, { "glob", CLI_OPT_REPEAT, NULL, 0 }, { "folder", CLI_OPT_REPEAT, NULL, 0 }, \
+	{ "from-file", CLI_OPT_REPEAT, NULL, 0 }, { "domain", CLI_OPT_REPEAT, NULL, 0 }, { "parallel", 1, NULL, 0 }
 #define SELECTION_NOPTS 6
 
 /*

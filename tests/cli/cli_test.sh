@@ -41,7 +41,7 @@ check "completion of options" 0 "--children-only" comp vsnap snapshot-delete dom
 check "completion of global options" 0 "--connect" comp vsnap --con
 # virsh's grammar (tools/cli_parse.c): slots by name, any order, twice is an error, holes
 check "required slot missing" 2 "snapshot-revert: a domain is required" "$bin" -c esx://h/ snapshot-revert --snapshotname s1
-check "option given twice" 2 "option '--domain' given twice" "$bin" -c esx://h/ snapshot-revert --domain a --domain b s1
+check "option given twice" 2 "option '--snapshotname' given twice" "$bin" -c esx://h/ snapshot-revert --domain a --snapshotname s1 --snapshotname s2
 check "slot named and positional" 2 "option '--name' given twice" "$bin" -c esx://h/ snapshot-create-as --name a d --name b
 check "too many positionals" 2 "unexpected argument 'x'" "$bin" -c esx://h/ dominfo d x
 check "named slot takes a value" 2 "option '--domain' needs a value" "$bin" -c esx://h/ dominfo --domain
