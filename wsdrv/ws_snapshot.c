@@ -1,6 +1,6 @@
 /*
  * ws_snapshot.c: a VM's snapshot forest from its .vmsd, through the .vmsd reader of vmx/
- * (vsnap_vmsd_to_xml: one <domainsnapshot> per snapshotN, in N order) plus the keys the
+ * (vsnap_vmsd_to_xml: a <snapshots> document, one <domainsnapshot> per snapshotN, in N order) plus the keys the
  * forest needs beside it: snapshotN.uid becomes the driver id (display names need not be
  * unique), snapshotN.parent the parent link, snapshot.current the current one. A snapshot
  * whose .vmsn has a .vmem beside it holds memory: it was taken while the VM ran.
@@ -109,21 +109,22 @@ static int parse_one(vsnap_snapshot_def **def, const char *doc)
 	return rc;
 }
 
-/* Splits the documents vsnap_vmsd_to_xml() wrote one after another, and parses each. */
+/* Splits the <domainsnapshot> elements of vsnap_vmsd_to_xml()'s <snapshots> document, and
+ * parses each as a document of its own. */
 static int parse_docs(vsnap_forest_data *out, char *xml, const char *source)
 {
 	static const char end_tag[] = "</domainsnapshot>";
-	char *p = xml, *end;
+	char *p = xml, *start, *end;
 	int rc = 0;
 
-	while (rc == 0 && (end = strstr(p, end_tag))) {
+	while (rc == 0 && (start = strstr(p, "<domainsnapshot")) && (end = strstr(start, end_tag))) {
 		vsnap_snapshot_def *def = NULL, **nd;
 		char saved;
 
 		end += sizeof(end_tag) - 1;
 		saved = *end;
 		*end = '\0';
-		rc = parse_one(&def, p);
+		rc = parse_one(&def, start);
 		*end = saved;
 		p = end;
 		if (rc < 0)
