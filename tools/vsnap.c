@@ -162,12 +162,13 @@ int cli_run_argv(cli_ctx *ctx, int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return help(cmd->name);
+	/* A selection option (--all, --glob, ...) turns a snapshot command into its fleet form,
+	 * which always has JSON output (an array of outcomes). */
+	if (cli_fleet_dispatch(ctx, cmd->name, argc, argv, &rc))
+		return rc;
 	if (ctx->json && !has_json_output(cmd->name))
 		return cli_usage(cmd->name, "'%s' has no JSON output (it prints %s): run it "
 			"without --json", cmd->name, prints_xml(cmd->name) ? "XML" : "only a message");
-	/* A selection option (--all, --glob, ...) turns a snapshot command into its fleet form. */
-	if (cli_fleet_dispatch(ctx, cmd->name, argc, argv, &rc))
-		return rc;
 	return cmd->run(ctx, argc, argv);
 }
 
