@@ -118,25 +118,34 @@ static int list_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void 
 	return rc;
 }
 
-int vsnap__vs_inventory_list(vsnap_vs_vm **out, size_t *count, vsnap_vs_client *c,
-	const vsnap_vs_moref *container)
+/* One retrieval of `paths` of every VM under `container` (NULL: the root folder). */
+static int walk_retrieve(vsnap_vs_client *c, const vsnap_vs_moref *container, char **paths,
+	int npaths, vsnap_vs_object_fn cb, void *acc)
 {
 	struct walk w;
-	struct vim25__PropertySpec ps = { "VirtualMachine", NULL, 4, list_paths };
+	struct vim25__PropertySpec ps = { "VirtualMachine", NULL, npaths, paths };
 	struct vim25__PropertyFilterSpec fs = { 1, &ps, 1, &w.os, NULL };
-	struct list_acc acc = { NULL, 0, 0 };
 	char what[300];
-	int rc;
 
-	*out = NULL;
-	*count = 0;
 	if (container)
 		walk_init(&w, container->type, container->value);
 	else
 		walk_init(&w, "Folder", c->root_folder);
 	snprintf(what, sizeof(what), "the virtual machines under %s '%s'",
 		w.container.type, w.container.__item);
-	rc = vsnap__vs_retrieve(c, &fs, what, list_object, &acc);
+	return vsnap__vs_retrieve(c, &fs, what, cb, acc);
+}
+
+int vsnap__vs_inventory_list(vsnap_vs_vm **out, size_t *count, vsnap_vs_client *c,
+	const vsnap_vs_moref *container)
+{
+	struct list_acc acc = { NULL, 0, 0 };
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	rc = walk_retrieve(c, container, list_paths,
+		(int)(sizeof(list_paths) / sizeof(list_paths[0])), list_object, &acc);
 	if (rc < 0) {
 		vsnap__vs_vms_free(acc.vms, acc.n);
 		return rc;
@@ -185,23 +194,13 @@ static int scan_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void 
 int vsnap__vs_inventory_scan(vsnap_vs_vm_info ***out, size_t *count, vsnap_vs_client *c,
 	const vsnap_vs_moref *container)
 {
-	struct walk w;
-	struct vim25__PropertySpec ps = { "VirtualMachine", NULL,
-		(int)(sizeof(read_paths) / sizeof(read_paths[0])), read_paths };
-	struct vim25__PropertyFilterSpec fs = { 1, &ps, 1, &w.os, NULL };
 	struct scan_acc acc = { NULL, 0, 0 };
-	char what[300];
 	int rc;
 
 	*out = NULL;
 	*count = 0;
-	if (container)
-		walk_init(&w, container->type, container->value);
-	else
-		walk_init(&w, "Folder", c->root_folder);
-	snprintf(what, sizeof(what), "the virtual machines under %s '%s'",
-		w.container.type, w.container.__item);
-	rc = vsnap__vs_retrieve(c, &fs, what, scan_object, &acc);
+	rc = walk_retrieve(c, container, read_paths,
+		(int)(sizeof(read_paths) / sizeof(read_paths[0])), scan_object, &acc);
 	if (rc < 0) {
 		vsnap__vs_vm_infos_free(acc.infos, acc.n);
 		return rc;
