@@ -28,8 +28,9 @@ static const char *const op_words[] = {
 	"creating a snapshot of", "reverting to", "reverting to the current snapshot of",
 	"removing", "removing all snapshots of", "renaming", "consolidating the disks of",
 	"powering on", "powering off", "suspending", "resetting", "shutting down the guest of",
-	"rebooting the guest of",
+	"rebooting the guest of", "taking a screenshot of",
 };
+_Static_assert(sizeof(op_words) == sizeof(op_names), "one word per operation");
 
 struct op_arg {
 	op_kind kind;
