@@ -165,6 +165,15 @@ int vsnap__vs_curl_code_error(vsnap_vs_client *c, int code, const char *detail, 
 		return vsnap__error_set(VSNAP_ECANCELLED, VSNAP_ERRCLASS_NET,
 			"%s: cancelled while waiting for '%s'", what, c->url);
 	switch (code) {
+	case CURLE_SEND_FAIL_REWIND:
+		/* libcurl's own words ("necessary data rewind wasn't possible") say nothing to a
+		 * user: the server asked for the request again (a redirect or an authentication
+		 * challenge) and a streamed body cannot be sent twice. */
+		return vsnap__error_set(VSNAP_ENETWORK, VSNAP_ERRCLASS_NET,
+			"%s: '%s' asked for the request to be sent again (an HTTP redirect or "
+			"authentication challenge), which vsnap does not follow: check that the URI "
+			"names the host's own /sdk endpoint (no proxy or load balancer redirecting it)",
+			what, c->url);
 	case CURLE_OPERATION_TIMEDOUT:
 		return vsnap__error_set(VSNAP_ETIMEOUT, VSNAP_ERRCLASS_NET, "%s: '%s' timed out: %s",
 			what, c->url, msg);

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdlib.h>
+#include <curl/curl.h>
 #include <string.h>
 
 #include "vsphere/test_vs_common.h"
@@ -33,6 +34,25 @@ static void test_vs_unit__withheld_property(void **state)
 	/* every property refused: the session is what expired */
 	assert_vs_ok(vsnap__vs_check_missing(c, &expired, "VirtualMachine 'vm-9'"));
 	assert_int_equal(c->notauth_seen, 1);
+	free(c);
+}
+
+/* libcurl internals never reach the user: a failed rewind says what happened and what to do. */
+static void test_vs_unit__curl_rewind_message(void **state)
+{
+	vsnap_vs_client *c = calloc(1, sizeof(*c));
+	const char *m;
+
+	(void)state;
+	assert_non_null(c);
+	c->url = "https://esx.example/sdk";
+	assert_vs_code(vsnap__vs_curl_code_error(c, CURLE_SEND_FAIL_REWIND, NULL, "Login"),
+		VSNAP_ENETWORK);
+	m = vsnap_error_last()->message;
+	assert_null(strstr(m, "rewind"));
+	assert_non_null(strstr(m, "Login: 'https://esx.example/sdk' asked for the request"));
+	assert_non_null(strstr(m, "redirect"));
+	assert_non_null(strstr(m, "/sdk endpoint"));
 	free(c);
 }
 
@@ -131,6 +151,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vs_unit__datetime),
+		cmocka_unit_test(test_vs_unit__curl_rewind_message),
 		cmocka_unit_test(test_vs_unit__thumbprint),
 		cmocka_unit_test(test_vs_unit__fault_type),
 		cmocka_unit_test(test_vs_unit__withheld_property),
