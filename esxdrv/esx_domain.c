@@ -77,7 +77,7 @@ int esx_domain_get_xml(char **out, vsnap_domain *dom, unsigned int flags)
 	esx_priv *priv = esx_priv_of(dom->conn);
 	const vsnap_vs_vm_info *info = NULL;
 	vsnap_vmx_options vo;
-	char *vmx = NULL, *dir = NULL, *slash;
+	char *vmx = NULL, *filled = NULL, *dir = NULL, *slash;
 	size_t len = 0;
 	int rc;
 
@@ -108,8 +108,10 @@ int esx_domain_get_xml(char **out, vsnap_domain *dom, unsigned int flags)
 	esx_sync_requests(dom->conn);
 	if (rc)
 		vsnap__error_prefix("cannot download %s", info->vm.vmx_path);
-	else if ((rc = vsnap_vmx_to_domain_xml(out, NULL, vmx, len, &vo, 0)))
+	else if (!(rc = esx_vmx_fill(&filled, &len, dom->conn, &info->vm, vmx, len)) &&
+		 (rc = vsnap_vmx_to_domain_xml(out, NULL, filled, len, &vo, 0)))
 		vsnap__error_prefix("cannot translate %s", info->vm.vmx_path);
+	free(filled);
 	free(vmx);
 	free(dir);
 	return rc;

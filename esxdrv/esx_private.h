@@ -148,4 +148,9 @@ int esx_task_wait(vsnap__task_end **ends, size_t *count, vsnap_conn *conn);
 void esx_task_cancel_all(vsnap_conn *conn);
 void esx_task_finish(vsnap_conn *conn);
 
+/* esx_vmx_fill.c: *out = the .vmx with the keys the translator needs and the VM's config
+ * properties know added in front (each one a connection warning). 0 or VSNAP_ENOMEM. */
+int esx_vmx_fill(char **out, size_t *out_len, vsnap_conn *conn, const vsnap_vs_vm *vm,
+	const char *vmx, size_t len);
+
 #endif
