@@ -30,8 +30,9 @@ targets=${*:-$all_targets}
 
 command -v clang >/dev/null || { echo "run.sh: clang is not installed"; exit 1; }
 if [ ! -f "$build/CMakeCache.txt" ]; then
-	CC=clang cmake -S . -B "$build" -DVSNAP_FUZZ=ON >"$build.configure.log" 2>&1 ||
-		{ cat "$build.configure.log"; exit 1; }
+	mkdir -p "$build"   # the log goes inside it: nothing lands in the source tree
+	CC=clang cmake -S . -B "$build" -DVSNAP_FUZZ=ON >"$build/configure.log" 2>&1 ||
+		{ cat "$build/configure.log"; exit 1; }
 fi
 # shellcheck disable=SC2046
 cmake --build "$build" -j"$jobs" --target $(for t in $targets; do printf 'fuzz_%s ' "$t"; done) \
