@@ -263,8 +263,7 @@ size_t vsnap__qemu_files_dependents(const vsnap_qemu_files *f, const char *path,
 	return n;
 }
 
-/* Marks `path` and everything under it as needed. */
-static void mark(const vsnap_qemu_files *f, char *needed, const char *path)
+void vsnap__qemu_files_mark(const vsnap_qemu_files *f, char *needed, const char *path)
 {
 	char *c = vsnap__qemu_canon(path);
 
@@ -296,7 +295,7 @@ static int gc_run(vsnap_qemu_dom *d, const vsnap_forest_data *forest, char ***dr
 	}
 	for (size_t i = 0; i < d->def->ndisks; i++)
 		if (d->def->disks[i]->src_file)
-			mark(&f, needed, d->def->disks[i]->src_file);
+			vsnap__qemu_files_mark(&f, needed, d->def->disks[i]->src_file);
 	for (size_t i = 0; forest && i < forest->count; i++) {
 		vsnap_domain_def *sd = NULL;
 		if (vsnap__qemu_meta_domain(&sd, forest->defs[i]) < 0) {
@@ -305,7 +304,7 @@ static int gc_run(vsnap_qemu_dom *d, const vsnap_forest_data *forest, char ***dr
 		}
 		for (size_t j = 0; j < sd->ndisks; j++)
 			if (sd->disks[j]->src_file)
-				mark(&f, needed, sd->disks[j]->src_file);
+				vsnap__qemu_files_mark(&f, needed, sd->disks[j]->src_file);
 		vsnap__domain_def_free(sd);
 	}
 	for (size_t i = 0; i < nlist; i++) {

@@ -17,21 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Marks `path` and its backing chain in `needed` (indexes of `f`). */
-static void mark(const vsnap_qemu_files *f, char *needed, const char *path)
-{
-	char *c = vsnap__qemu_canon(path);
-
-	for (const char *p = c; p;) {
-		const vsnap_qemu_file *e = vsnap__qemu_files_get(f, p);
-		if (!e || needed[e - f->v])
-			break;
-		needed[e - f->v] = 1;
-		p = e->backing;
-	}
-	free(c);
-}
-
 /* What d's definition and (forest non-NULL) its snapshots use: files and backing chains. */
 typedef struct {
 	vsnap_qemu_files files;
@@ -57,7 +42,7 @@ static int usage_of(usage *u, vsnap_qemu_dom *d, const vsnap_forest_data *forest
 		return vsnap__error_oom();
 	for (size_t i = 0; i < d->def->ndisks; i++)
 		if (d->def->disks[i]->src_file)
-			mark(&u->files, u->needed, d->def->disks[i]->src_file);
+			vsnap__qemu_files_mark(&u->files, u->needed, d->def->disks[i]->src_file);
 	for (size_t i = 0; forest && i < forest->count; i++) {
 		vsnap_domain_def *sd = NULL;
 		if (vsnap__qemu_meta_domain(&sd, forest->defs[i]) < 0) {
@@ -66,7 +51,7 @@ static int usage_of(usage *u, vsnap_qemu_dom *d, const vsnap_forest_data *forest
 		}
 		for (size_t j = 0; j < sd->ndisks; j++)
 			if (sd->disks[j]->src_file)
-				mark(&u->files, u->needed, sd->disks[j]->src_file);
+				vsnap__qemu_files_mark(&u->files, u->needed, sd->disks[j]->src_file);
 		vsnap__domain_def_free(sd);
 	}
 	return 0;
