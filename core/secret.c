@@ -226,7 +226,15 @@ static char *base64_core(const char *secret, int align, int urlsafe)
 typedef struct {
 	const char *plain;    /* matched with escapes */
 	char *b64[6];         /* exact base64 cores: 3 alignments x 2 alphabets */
+	size_t b64_len[6];
 } pattern;
+
+/* Whether a match of `plain` can start at a character: its own first byte, or one that opens
+ * an escape. Most text fails this, which keeps a scrub of a long message to one cheap pass. */
+static int may_start(unsigned char c, const pattern *pat)
+{
+	return c == (unsigned char)pat->plain[0] || c == '%' || c == '+' || c == '&' || c == '\\';
+}
 
 /* Replaces every match of the patterns in text; the result is malloc'ed. */
 static char *scrub_with(const pattern *pats, size_t npats, const char *text, size_t len,
@@ -242,13 +250,14 @@ static char *scrub_with(const pattern *pats, size_t npats, const char *text, siz
 		size_t m = 0;
 
 		for (size_t i = 0; i < npats && !m; i++) {
-			m = match_at(p, end, (const unsigned char *)pats[i].plain);
-			if (m == (size_t)-1)
+			if (may_start((unsigned char)*p, &pats[i]) &&
+			    (m = match_at(p, end, (const unsigned char *)pats[i].plain)) == (size_t)-1)
 				m = 0;
 			for (int b = 0; b < 6 && !m; b++) {
-				size_t bl = pats[i].b64[b] ? strlen(pats[i].b64[b]) : 0;
+				size_t bl = pats[i].b64_len[b];
 
-				if (bl && (size_t)(end - p) >= bl && !memcmp(p, pats[i].b64[b], bl))
+				if (bl && *p == pats[i].b64[b][0] && (size_t)(end - p) >= bl &&
+				    !memcmp(p, pats[i].b64[b], bl))
 					m = bl;
 			}
 		}
@@ -294,8 +303,10 @@ char *vsnap__secret_scrub(const char *text, size_t len, size_t *out_len)
 		goto out;
 	for (i = 0; i < nsecrets; i++, npats++) {
 		pats[i].plain = secrets[i];
-		for (int b = 0; b < 6; b++)
+		for (int b = 0; b < 6; b++) {
 			pats[i].b64[b] = base64_core(secrets[i], b % 3, b / 3);
+			pats[i].b64_len[b] = pats[i].b64[b] ? strlen(pats[i].b64[b]) : 0;
+		}
 	}
 	out = scrub_with(pats, npats, text, len, out_len);
 out:

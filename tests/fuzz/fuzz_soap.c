@@ -14,14 +14,23 @@
  * Property: a failed call sets an error message; nothing leaks, nothing overreads.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <dirent.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fuzz.h"
 #include "vsphere/vsphere.h"
 
-static char dir[64];
-static char *fixture[4];   /* ServiceContent, Login, CreateSnapshot_Task, CreateFilter */
+/* One replay folder per scenario and status, its fixed exchanges written once: an input then
+ * costs one file write, not a folder rebuilt (the harness, not the client, was the cost). */
+static char base[64];
+static char dir[10][96];
+
+static const char *const op_file[] = {
+	"0001-RetrieveServiceContent", "0002-Login", "0003-RetrievePropertiesEx",
+	"0003-RetrievePropertiesEx", "0005-WaitForUpdatesEx",
+};
 
 static char *slurp(const char *path)
 {
@@ -48,31 +57,36 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-static void put(const char *name, const void *data, size_t len)
+static void put(const char *d, const char *name, const void *data, size_t len)
 {
-	char path[128];
+	char path[160];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", d, name);
 	if (!(f = fopen(path, "wb")) || fwrite(data, 1, len, f) != len || fclose(f) != 0)
 		abort();
 }
 
-static void clear_dir(void)
+static void remove_dirs(void)
 {
-	static const char *const names[] = {
-		"0001-RetrieveServiceContent.resp.xml", "0001-RetrieveServiceContent.status",
-		"0002-Login.resp.xml", "0002-Login.status",
-		"0003-RetrievePropertiesEx.resp.xml", "0003-RetrievePropertiesEx.status",
-		"0003-CreateSnapshot_Task.resp.xml", "0004-CreateFilter.resp.xml",
-		"0005-WaitForUpdatesEx.resp.xml", "0005-WaitForUpdatesEx.status",
-	};
-	char path[128];
+	char path[512];
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		unlink(path);
+	for (int k = 0; k < 10; k++) {
+		DIR *d = opendir(dir[k]);
+		struct dirent *e;
+
+		while (d && (e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			if (snprintf(path, sizeof(path), "%s/%s", dir[k], e->d_name) <
+			    (int)sizeof(path))
+				unlink(path);
+		}
+		if (d)
+			closedir(d);
+		rmdir(dir[k]);
 	}
+	rmdir(base);
 }
 
 static void setup(void)
@@ -85,7 +99,7 @@ static void setup(void)
 	};
 	const char *src = getenv("VSNAP_SRC");
 	const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-	char path[4096];
+	char path[4096], *fixture[4];
 
 	for (size_t i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "%s/fixtures/soap/%s", src ? src : ".", files[i]);
@@ -94,47 +108,55 @@ static void setup(void)
 			abort();
 		}
 	}
-	snprintf(dir, sizeof(dir), "%s/vsnap-fuzz-soap-XXXXXX", tmp);
-	if (!mkdtemp(dir))
+	snprintf(base, sizeof(base), "%s/vsnap-fuzz-soap-XXXXXX", tmp);
+	if (!mkdtemp(base))
 		abort();
+	for (int k = 0; k < 10; k++) {
+		int scenario = k % 5;
+		const char *d = dir[k];
+
+		snprintf(dir[k], sizeof(dir[k]), "%s/s%d-%d", base, scenario, k < 5 ? 200 : 500);
+		if (mkdir(d, 0700) < 0)
+			abort();
+		if (scenario > 0)
+			put(d, "0001-RetrieveServiceContent.resp.xml", fixture[0], strlen(fixture[0]));
+		if (scenario > 1)
+			put(d, "0002-Login.resp.xml", fixture[1], strlen(fixture[1]));
+		if (scenario == 4) {
+			put(d, "0003-CreateSnapshot_Task.resp.xml", fixture[2], strlen(fixture[2]));
+			put(d, "0004-CreateFilter.resp.xml", fixture[3], strlen(fixture[3]));
+		}
+		if (k >= 5) {
+			snprintf(path, sizeof(path), "%s.status", op_file[scenario]);
+			put(d, path, "500\n", 4);
+		}
+	}
+	for (size_t i = 0; i < 4; i++)
+		free(fixture[i]);
+	atexit(remove_dirs);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const op_file[] = {
-		"0001-RetrieveServiceContent", "0002-Login", "0003-RetrievePropertiesEx",
-		"0003-RetrievePropertiesEx", "0005-WaitForUpdatesEx",
-	};
 	vsnap_vs_options opts = { 0 };
 	vsnap_vs_client *c = NULL;
+	const char *d;
 	char name[64];
 	int scenario, rc;
 
 	if (size < 1)
 		return 0;
-	if (!dir[0])
+	if (!base[0])
 		setup();
 	scenario = data[0] % 5;
-	clear_dir();
-	if (scenario > 0)
-		put("0001-RetrieveServiceContent.resp.xml", fixture[0], strlen(fixture[0]));
-	if (scenario > 1)
-		put("0002-Login.resp.xml", fixture[1], strlen(fixture[1]));
-	if (scenario == 4) {
-		put("0003-CreateSnapshot_Task.resp.xml", fixture[2], strlen(fixture[2]));
-		put("0004-CreateFilter.resp.xml", fixture[3], strlen(fixture[3]));
-	}
+	d = dir[scenario + ((data[0] / 5) & 1) * 5];
 	snprintf(name, sizeof(name), "%s.resp.xml", op_file[scenario]);
-	put(name, data + 1, size - 1);
-	if ((data[0] / 5) & 1) {
-		snprintf(name, sizeof(name), "%s.status", op_file[scenario]);
-		put(name, "500\n", 4);
-	}
+	put(d, name, data + 1, size - 1);
 
 	opts.url = "https://replay.invalid/sdk";
 	opts.user = "root";
 	opts.password = "fuzz";
-	opts.replay_dir = dir;
+	opts.replay_dir = d;
 	opts.task_timeout_ms = 1000;
 	rc = vsnap__vs_open(&c, &opts);
 	if (rc == 0 && scenario >= 1)
