@@ -22,4 +22,7 @@ void vsnap__str_copy(char **out, const char *s, int *failed);
  * Every entry point that may be a thread's first use of either calls it. Returns 0 or an error. */
 int vsnap__global_init(void);
 
+/* libxml2's part of vsnap__global_init alone, for the entry points that only parse XML. */
+void vsnap__xml_global_init(void);
+
 #endif

@@ -10,15 +10,6 @@
 #include "vsphere/internal.h"
 #include "vim25.nsmap"
 
-/*
- * libgsoap refers to a global `namespaces` table (it was built without WITH_NONAMESPACES); we
- * pass ours with soap_set_namespaces(), so this one stays empty. It must be visible to
- * libgsoap.so, hence the default visibility.
- */
-__attribute__((visibility("default"))) struct Namespace namespaces[] = {
-	{ NULL, NULL, NULL, NULL },
-};
-
 static int is_fault(const char *name)
 {
 	const char *f = vsnap_error_last()->fault;

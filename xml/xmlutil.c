@@ -84,8 +84,7 @@ int vsnap__xml_read(xmlDocPtr *doc, const char *text, const char *what)
 	*doc = NULL;
 	if (!text)
 		return vsnap__error_set(VSNAP_EINVALID, VSNAP_ERRCLASS_XML, "%s: no text given", what);
-	if ((rc = vsnap__global_init()) < 0)
-		return rc;
+	vsnap__xml_global_init();
 	len = strlen(text);
 	if (len > INT_MAX)
 		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML, "%s: too large", what);
