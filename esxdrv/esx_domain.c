@@ -91,10 +91,14 @@ int esx_domain_get_xml(char **out, vsnap_domain *dom, unsigned int flags)
 		if ((rc = esx_info_get(&info, dom->conn, dom->info.id)))
 			return vsnap_error_last()->code;
 	}
-	if (!info->vm.vmx_path || !info->datacenter)
+	/* An inaccessible or orphaned VM (its datastore gone) has no config: nothing to read. */
+	if (!info->vm.vmx_path)
 		return vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_ESX,
-			"VM '%s': the server did not report its .vmx path and datacenter",
-			dom->info.name);
+			"VM '%s': the server reports no configuration (config.files.vmPathName is "
+			"unset): is the VM inaccessible or orphaned?", dom->info.name);
+	if (!info->datacenter)
+		return vsnap__error_set(VSNAP_ENOTFOUND, VSNAP_ERRCLASS_ESX,
+			"VM '%s': the server did not report the datacenter it is in", dom->info.name);
 	/* The vmx layer resolves bare disk names against "[ds] dir", the .vmx's directory. */
 	if (!(dir = strdup(info->vm.vmx_path)))
 		return vsnap__error_oom();

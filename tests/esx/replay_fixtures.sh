@@ -3,7 +3,8 @@
 # recorded for memory-less snapshots and the resulting state mapping, the revert safety valve,
 # ESX powering a VM on by itself after a revert (no second PowerOn), a queued task, rename,
 # consolidation (success and a NoDiskSpace task fault), duplicate VM and snapshot names, ESXi
-# MoRef forms, dumpxml from a downloaded .vmx, and screenshots (live and of a snapshot). A replay fails on any request the fixture
+# MoRef forms, dumpxml from a downloaded .vmx, screenshots (live and of a snapshot), and an
+# inaccessible VM (config unset). A replay fails on any request the fixture
 # does not expect, so each case also proves which requests the driver sends.
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -u
@@ -70,6 +71,15 @@ ok snapshot-screenshot -- snapshot-screenshot ha-host_VM0 s1 "$t/s1.png"
 cmp -s "$t/s1.png" "$F/snapshot-screenshot/0006-GET.resp.data" || fail "snapshot-screenshot: bytes differ"
 ko snapshot-screenshot "no screenshot.*Snapshot2.png" -- snapshot-screenshot ha-host_VM0 s2 "$t/s2.png"
 [ ! -e "$t/s2.png" ] || fail "snapshot-screenshot s2 left a file"
+
+# an inaccessible VM (config unset): dominfo says unknown (null in JSON), never 0; dumpxml
+# names the unset property instead of reading a .vmx from nowhere
+ok inaccessible-vm -- dominfo web
+has "unknown uuid" "^UUID: +\(unknown\)$"; has "unknown cpus" "^CPU\(s\): +\(unknown\)$"
+has "unknown memory" "^Max memory: +\(unknown\)$"; has "shut off" "^State: +shut off$"
+ok inaccessible-vm -- --json dominfo web
+has "json nulls" '"uuid": null.*"memory_kib": null, "vcpus": null'
+ko inaccessible-vm "VM 'web'.*no configuration.*vmPathName.*inaccessible" -- dumpxml web
 
 # a command that sends a request the fixture lacks fails loudly
 ko tree-real-esx "replay|expected" -- snapshot-revert web s1
