@@ -34,6 +34,7 @@ static int scrub(char **msg)
 	return clean ? 0 : -1;
 }
 
+__attribute__((format(printf, 4, 0)))
 static int set_v(int code, int klass, const char *fault, const char *fmt, va_list ap)
 {
 	char *msg = NULL;

@@ -83,20 +83,60 @@ static long long file_size(const vsnap_vs_vm_info *info, int key)
 	return -1;
 }
 
-/* A snapshot's files in layoutEx: its state (.vmsn) and memory (.vmem) files. */
-static long long snapshot_size(const vsnap_vs_vm_info *info, const char *moref)
+static const vsnap_vs_snapshot_layout *layout_of(const vsnap_vs_vm_info *info, const char *moref)
 {
-	for (size_t i = 0; moref && i < info->nsnapshot_files; i++) {
-		const vsnap_vs_snapshot_layout *l = &info->snapshot_files[i];
-		long long data, mem;
+	for (size_t i = 0; moref && i < info->nsnapshot_files; i++)
+		if (info->snapshot_files[i].snapshot &&
+		    !strcmp(info->snapshot_files[i].snapshot, moref))
+			return &info->snapshot_files[i];
+	return NULL;
+}
 
-		if (!l->snapshot || strcmp(l->snapshot, moref))
-			continue;
-		data = file_size(info, l->data_key);
-		mem = l->memory_key >= 0 ? file_size(info, l->memory_key) : 0;
-		return data < 0 ? -1 : data + (mem > 0 ? mem : 0);
-	}
-	return -1;
+/* Bytes of the files among `keys` that `except` (sorted keys) does not hold. */
+static long long files_beyond(const vsnap_vs_vm_info *info, const int *keys, size_t n,
+	const int *except, size_t nexcept)
+{
+	long long total = 0, size;
+
+	for (size_t i = 0; i < n; i++)
+		if (!vsnap__vs_has_key(except, nexcept, keys[i]) &&
+		    (size = file_size(info, keys[i])) > 0)
+			total += size;
+	return total;
+}
+
+/*
+ * The bytes a snapshot holds, from layoutEx (govc's reckoning, and the memory file besides):
+ * its state (.vmsn) and memory (.vmem) files; the delta disks its chains have beyond its
+ * parent's, i.e. what was written between the two (a root's chains are the VM's base disks,
+ * not snapshot data); and for the current snapshot, the running deltas, the files of the
+ * chains in use that no snapshot's chains hold (what was written since). -1: not in layoutEx.
+ */
+static long long snapshot_size(const vsnap_vs_vm_info *info, const char *moref,
+	const char *parent, int is_current)
+{
+	const vsnap_vs_snapshot_layout *l = layout_of(info, moref), *p = layout_of(info, parent);
+	long long data, mem, total;
+
+	if (!l || (data = file_size(info, l->data_key)) < 0)
+		return -1;
+	mem = l->memory_key >= 0 ? file_size(info, l->memory_key) : 0;
+	total = data + (mem > 0 ? mem : 0);
+	if (p)
+		total += files_beyond(info, l->disk_files, l->ndisk_files, p->disk_files,
+			p->ndisk_files);
+	if (is_current)
+		for (size_t i = 0; i < info->ndisk_files; i++) {
+			int key = info->disk_files[i], held = 0;
+			long long size;
+
+			for (size_t j = 0; j < info->nsnapshot_files && !held; j++)
+				held = vsnap__vs_has_key(info->snapshot_files[j].disk_files,
+					info->snapshot_files[j].ndisk_files, key);
+			if (!held && (size = file_size(info, key)) > 0)
+				total += size;
+		}
+	return total;
 }
 
 static int fill_entry(vsnap__inventory_entry *e, const vsnap_vs_vm_info *info)
@@ -115,8 +155,12 @@ static int fill_entry(vsnap__inventory_entry *e, const vsnap_vs_vm_info *info)
 		return rc;
 	if (e->forest.count && !(e->bytes = calloc(e->forest.count, sizeof(*e->bytes))))
 		return vsnap__error_oom();
-	for (size_t j = 0; j < e->forest.count; j++)
-		e->bytes[j] = snapshot_size(info, e->forest.defs[j]->id);
+	for (size_t j = 0; j < e->forest.count; j++) {
+		const vsnap_snapshot_def *d = e->forest.defs[j];
+
+		e->bytes[j] = snapshot_size(info, d->id, d->parent, e->forest.current_id &&
+			d->id && !strcmp(d->id, e->forest.current_id));
+	}
 	return 0;
 }
 

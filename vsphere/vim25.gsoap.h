@@ -264,15 +264,32 @@ struct vim25__VirtualMachineFileLayoutExFileInfo {
 	LONG64 size;
 };
 
+/* One link of a disk's chain: its descriptor and extent files (keys into file[]). */
+struct vim25__VirtualMachineFileLayoutExDiskUnit {
+	int __sizefileKey;
+	int *fileKey 0;
+};
+
+/* A virtual disk's chain of files, base first (device key: config.hardware.device[].key). */
+struct vim25__VirtualMachineFileLayoutExDiskLayout {
+	int key;
+	int __sizechain;
+	struct vim25__VirtualMachineFileLayoutExDiskUnit *chain 0;
+};
+
 struct vim25__VirtualMachineFileLayoutExSnapshotLayout {
 	vim25__MoRef *key;
 	int dataKey;
 	int *memoryKey 0;
+	int __sizedisk;
+	struct vim25__VirtualMachineFileLayoutExDiskLayout *disk 0;   /* chains as at the snapshot */
 };
 
 struct vim25__VirtualMachineFileLayoutEx {
 	int __sizefile;
 	struct vim25__VirtualMachineFileLayoutExFileInfo *file 0;
+	int __sizedisk;
+	struct vim25__VirtualMachineFileLayoutExDiskLayout *disk 0;   /* the chains in use now */
 	int __sizesnapshot;
 	struct vim25__VirtualMachineFileLayoutExSnapshotLayout *snapshot 0;
 };

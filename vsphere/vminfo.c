@@ -290,11 +290,56 @@ static void layout_clear(vsnap_vs_vm_info *info)
 	free(info->files);
 	info->files = NULL;
 	info->nfiles = 0;
-	for (size_t i = 0; i < info->nsnapshot_files; i++)
+	for (size_t i = 0; i < info->nsnapshot_files; i++) {
 		free(info->snapshot_files[i].snapshot);
+		free(info->snapshot_files[i].disk_files);
+	}
 	free(info->snapshot_files);
 	info->snapshot_files = NULL;
 	info->nsnapshot_files = 0;
+	free(info->disk_files);
+	info->disk_files = NULL;
+	info->ndisk_files = 0;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The file keys of every chain of `disks`, sorted and each once (vsnap__vs_has_key searches
+ * them), into a new array. */
+static int chain_keys(int **out, size_t *n,
+	const struct vim25__VirtualMachineFileLayoutExDiskLayout *disks, int ndisks)
+{
+	size_t cap = 0, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (int d = 0; d < ndisks; d++)
+		for (int u = 0; u < disks[d].__sizechain; u++)
+			if (disks[d].chain[u].__sizefileKey > 0)
+				cap += (size_t)disks[d].chain[u].__sizefileKey;
+	if (!cap)
+		return 0;
+	if (!(*out = malloc(cap * sizeof(**out))))
+		return vsnap__error_oom();
+	for (int d = 0; d < ndisks; d++)
+		for (int u = 0; u < disks[d].__sizechain; u++)
+			for (int f = 0; f < disks[d].chain[u].__sizefileKey; f++)
+				(*out)[k++] = disks[d].chain[u].fileKey[f];
+	qsort(*out, k, sizeof(**out), key_cmp);
+	for (size_t i = 0; i < k; i++)
+		if (*n == 0 || (*out)[*n - 1] != (*out)[i])
+			(*out)[(*n)++] = (*out)[i];
+	return 0;
+}
+
+int vsnap__vs_has_key(const int *keys, size_t n, int key)
+{
+	return n && bsearch(&key, keys, n, sizeof(*keys), key_cmp) != NULL;
 }
 
 static int disks_copy(vsnap_vs_vm_info *info, const struct vim25__ArrayOfVirtualDevice *a)
@@ -356,8 +401,11 @@ static int layout_copy(vsnap_vs_vm_info *info, const struct vim25__VirtualMachin
 		if (vsnap__vs_dup(&s->snapshot, l->snapshot[i].key ? l->snapshot[i].key->__item
 				: NULL) < 0)
 			return VSNAP_ENOMEM;
+		if (chain_keys(&s->disk_files, &s->ndisk_files, l->snapshot[i].disk,
+				l->snapshot[i].__sizedisk) < 0)
+			return VSNAP_ENOMEM;
 	}
-	return 0;
+	return chain_keys(&info->disk_files, &info->ndisk_files, l->disk, l->__sizedisk);
 }
 
 static int info_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void *payload)

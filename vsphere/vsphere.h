@@ -117,7 +117,12 @@ typedef struct {
 	char *snapshot;               /* snapshot MoRef value */
 	int data_key;                 /* file key of the .vmsn */
 	int memory_key;               /* file key of a separate .vmem, -1 none */
+	int *disk_files;              /* file keys of its disks' chains (layoutEx.snapshot[].disk) */
+	size_t ndisk_files;
 } vsnap_vs_snapshot_layout;
+
+/* Whether `key` is among the sorted file keys `keys` (disk_files arrays). */
+int vsnap__vs_has_key(const int *keys, size_t n, int key);
 
 typedef enum {
 	VSNAP_VS_INFO_DEVICES = 1u << 0,   /* also config.hardware.device (disks) */
@@ -138,6 +143,9 @@ typedef struct {
 	size_t nfiles;
 	vsnap_vs_snapshot_layout *snapshot_files;  /* with VSNAP_VS_INFO_LAYOUT */
 	size_t nsnapshot_files;
+	int *disk_files;              /* with VSNAP_VS_INFO_LAYOUT: file keys of the disk chains in
+	                               * use now (layoutEx.disk) */
+	size_t ndisk_files;
 } vsnap_vs_vm_info;
 
 typedef enum {

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Fleet commands against the simulator with 200 VMs (ESX model, vcsim -vms 200 -seed):
-#  - audit of snapshots with known ages and sizes (seed.txt), in a constant number of requests;
+#  - audit of snapshots with known ages and sizes (seed.txt), delta disks included, in a
+#    constant number of requests;
 #  - prune by age + keep-newest + name glob, --dry-run exactness, a VM needing consolidation
 #    reported as blocked (exit 1), not skipped;
 #  - create / revert / delete over all 200 VMs with a mix of outcomes (a name already taken,
@@ -58,8 +59,15 @@ V --json snapshot-report --name 'aged-*' --older-than 10d >"$t/rep" || fail "rep
 py "$t/rep" "assert sorted(r['name'] for r in d) == ['aged-20d', 'aged-30d', 'aged-40d', 'aged-45d', 'aged-50d'], d" ||
 	fail "--older-than 10d: $(cat "$t/rep")"
 V --json snapshot-report --all --min-size 2K >"$t/rep" || fail "report --min-size"
-py "$t/rep" "assert sorted(r['name'] for r in d) == ['aged-45d', 'aged-50d', 'aged-5d'], d" ||
+py "$t/rep" "assert sorted(r['name'] for r in d) == ['aged-45d', 'aged-50d', 'aged-5d', 'disk-b', 'disk-c'], d" ||
 	fail "--min-size 2K: $(cat "$t/rep")"
+# delta disks: a root holds its .vmsn only (its chain is the base disk), a child the delta
+# written since its parent, the current one the running delta as well
+V --json snapshot-report ha-host_VM6 >"$t/rep" || fail "report VM6"
+py "$t/rep" "
+b = {r['name']: r['bytes'] for r in d}
+assert b == {'disk-a': 100, 'disk-b': 200 + 10000, 'disk-c': 300 + 20000 + 40000}, b
+" || fail "delta disk bytes: $(cat "$t/rep")"
 V snapshot-report --format openmetrics --name 'aged-*' ha-host_VM0 ha-host_VM7 >"$t/om" || fail "openmetrics"
 grep -q '^vsnap_snapshots{domain="ha-host_VM0"} 3$' "$t/om" || fail "count gauge: $(cat "$t/om")"
 grep -q '^vsnap_snapshots{domain="ha-host_VM7"} 0$' "$t/om" || fail "a VM without snapshots has no 0 gauge"

@@ -2,13 +2,19 @@
 // tests of snapshot audit and retention have snapshots of known ages and sizes. One command a
 // line, fields separated by blanks, '#' starts a comment:
 //
-//	snap VM NAME AGE_SECONDS BYTES [quiesced]  new snapshot, child of VM's current one,
-//	                                           created AGE_SECONDS ago, its .vmsn BYTES long
+//	snap VM NAME AGE_SECONDS BYTES [quiesced] [delta=N]
+//	                                           new snapshot, child of VM's current one,
+//	                                           created AGE_SECONDS ago, its .vmsn BYTES long;
+//	                                           delta=N: as ESX does, each disk gets a new
+//	                                           delta (descriptor + N-byte extent) on top of
+//	                                           its chain, where writes after it go
 //	power VM on|off                            set the power state
 //	consolidate VM                             set runtime.consolidationNeeded
 //
 // The simulator stamps every snapshot with the time of creation and every layout file with
-// size 0; both are rewritten here, in the simulator's own objects.
+// size 0; both are rewritten here, in the simulator's own objects. It makes no delta disks
+// either (a snapshot's layoutEx chains are the base disks): delta= adds them to layoutEx, on
+// top of each chain, base first as ESX lists them (a fresh simulated disk is a one-link chain).
 // SPDX-License-Identifier: GPL-2.0-or-later
 package main
 
@@ -57,7 +63,19 @@ func seedSnapshot(vm *simulator.VirtualMachine, f []string) error {
 	if err != nil {
 		return err
 	}
-	quiesce := len(f) > 5 && f[5] == "quiesced"
+	quiesce, delta := false, int64(-1)
+	for _, opt := range f[5:] {
+		switch {
+		case opt == "quiesced":
+			quiesce = true
+		case strings.HasPrefix(opt, "delta="):
+			if delta, err = strconv.ParseInt(opt[len("delta="):], 10, 64); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("unknown option %q", opt)
+		}
+	}
 	vm.CreateSnapshotTask(&types.CreateSnapshot_Task{This: vm.Self, Name: f[2], Quiesce: quiesce})
 	if vm.Snapshot == nil || vm.Snapshot.CurrentSnapshot == nil {
 		return fmt.Errorf("snapshot %q of %q was not created", f[2], f[1])
@@ -78,7 +96,40 @@ func seedSnapshot(vm *simulator.VirtualMachine, f []string) error {
 			}
 		}
 	}
+	if delta >= 0 {
+		addDeltas(vm, delta)
+	}
 	return nil
+}
+
+// addDeltas puts a new delta link on top of every disk chain of vm's layoutEx: a descriptor
+// and an extent of `size` bytes. The chains are built anew: the snapshot just taken keeps
+// the old ones (the simulator shares the slice with it).
+func addDeltas(vm *simulator.VirtualMachine, size int64) {
+	next := int32(0)
+	for _, file := range vm.LayoutEx.File {
+		if file.Key >= next {
+			next = file.Key + 1
+		}
+	}
+	var disks []types.VirtualMachineFileLayoutExDiskLayout
+	for d, disk := range vm.LayoutEx.Disk {
+		chain := append([]types.VirtualMachineFileLayoutExDiskUnit(nil), disk.Chain...)
+		base := fmt.Sprintf("[LocalDS_0] %s/%s_%d-%06d", vm.Name, vm.Name, d, len(chain))
+		for _, f := range []struct {
+			suffix, kind string
+			size         int64
+		}{{".vmdk", "diskDescriptor", 0}, {"-delta.vmdk", "diskExtent", size}} {
+			vm.LayoutEx.File = append(vm.LayoutEx.File, types.VirtualMachineFileLayoutExFileInfo{
+				Key: next, Name: base + f.suffix, Type: f.kind, Size: f.size, UniqueSize: f.size,
+				Accessible: types.NewBool(true),
+			})
+			next++
+		}
+		chain = append(chain, types.VirtualMachineFileLayoutExDiskUnit{FileKey: []int32{next - 2, next - 1}})
+		disks = append(disks, types.VirtualMachineFileLayoutExDiskLayout{Key: disk.Key, Chain: chain})
+	}
+	vm.LayoutEx.Disk = disks
 }
 
 func seedLine(f []string) error {
