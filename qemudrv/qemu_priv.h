@@ -205,6 +205,14 @@ int vsnap__qemu_domain_check(vsnap_check_item **out, size_t *count, vsnap_domain
 /* Waits for QEMU job `id` that a killed vsnap left (completing a ready block job when
  * `complete`), then dismisses it; 0 when there is no such job. */
 int vsnap__qemu_finish_job(vsnap_qemu_dom *d, const char *id, int complete);
+/* merge.c: the index of the running domain's disk whose chain holds image `file` (canonical
+ * path), or -1; *top says whether it is the top image. */
+int vsnap__qemu_running_disk(vsnap_qemu_dom *d, const vsnap_qemu_files *files, const char *file,
+	int *top);
+/* merge.c: merges the external disk data of snapshot `s` (its <domain> `sd`) being deleted,
+ * where that shortens a chain without losing anything. */
+int vsnap__qemu_merge_external(vsnap_qemu_dom *d, const vsnap_forest_data *f,
+	const vsnap_snapshot_def *s, const vsnap_domain_def *sd);
 /* The deletion of one snapshot after its checks (delete.c); `s` need not be in `f` any more
  * (recovery finishes a deletion whose metadata is gone). */
 int vsnap__qemu_delete_steps(vsnap_qemu_dom *d, vsnap_forest_data *f,
