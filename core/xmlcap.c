@@ -1,6 +1,6 @@
 /*
  * xmlcap.c: the pre-parse complexity scan (see xmlcap.h). One pass, no allocation except a
- * fixed table of name hashes when names are counted.
+ * set of name hashes, grown as names come, when names are counted.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "core/xmlcap.h"
@@ -53,6 +53,30 @@ static uint64_t hash(const char *p, size_t n)
 	return h ? h : 1;
 }
 
+/* Doubles the set (from 64 slots): it grows with the document's names, not to the cap, so a
+ * small document does not pay for clearing a table sized for 4,096 names. */
+static int grow_names(scan *sc)
+{
+	size_t cap = sc->names_cap ? sc->names_cap * 2 : 64;
+	uint64_t *t = calloc(cap, sizeof(*t));
+
+	if (!t)
+		return vsnap__error_oom();
+	for (size_t i = 0; i < sc->names_cap; i++) {
+		size_t j;
+
+		if (!sc->names[i])
+			continue;
+		for (j = sc->names[i] % cap; t[j]; j = (j + 1) % cap)
+			;
+		t[j] = sc->names[i];
+	}
+	free(sc->names);
+	sc->names = t;
+	sc->names_cap = cap;
+	return 0;
+}
+
 /* Counts a distinct name; -1 (error set) beyond the cap. */
 static int add_name(scan *sc, const char *p, size_t n)
 {
@@ -62,9 +86,14 @@ static int add_name(scan *sc, const char *p, size_t n)
 	if (!sc->caps->max_names)
 		return 0;
 	h = hash(p, n);
-	for (i = h % sc->names_cap; sc->names[i]; i = (i + 1) % sc->names_cap)
-		if (sc->names[i] == h)
+	for (i = 0; i < sc->names_cap; i++) {
+		size_t k = (h % sc->names_cap + i) % sc->names_cap;
+
+		if (sc->names[k] == h)
 			return 0;
+		if (!sc->names[k])
+			break;
+	}
 	if (++sc->nnames > sc->caps->max_names) {
 		char d[200];
 
@@ -72,6 +101,11 @@ static int add_name(scan *sc, const char *p, size_t n)
 			"last: '%.*s')", sc->caps->max_names, (int)(n > 60 ? 60 : n), p);
 		return too_much(sc, d);
 	}
+	/* At most half full: probes stay short. */
+	if ((size_t)sc->nnames * 2 > sc->names_cap && grow_names(sc) < 0)
+		return -1;
+	for (i = h % sc->names_cap; sc->names[i]; i = (i + 1) % sc->names_cap)
+		;
 	sc->names[i] = h;
 	return 0;
 }
@@ -209,11 +243,6 @@ int vsnap__xml_caps_check(const char *text, size_t len, const vsnap__xml_caps *c
 		return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_XML,
 			"%s: %zu bytes, more than the limit of %zu MiB: refused before parsing",
 			what, len, caps->max_bytes >> 20);
-	if (caps->max_names) {
-		sc.names_cap = (size_t)caps->max_names * 2 + 1;
-		if (!(sc.names = calloc(sc.names_cap, sizeof(*sc.names))))
-			return vsnap__error_oom();
-	}
 	rc = run(&sc) < 0 ? VSNAP_EPARSE : 0;
 	free(sc.names);
 	return rc;

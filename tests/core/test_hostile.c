@@ -332,6 +332,17 @@ static void test_hostile__xml_caps(void **state)
 	assert_int_equal(vsnap__xml_caps_check(text, strlen(text), &vsnap__xml_caps_domain, "d"),
 		0);
 	free(text);
+	/* The name set grows as names come: exactly at the cap (domain, type and 4094 more) is
+	 * taken, one more is not. */
+	text = many_names(4094);
+	assert_int_equal(vsnap__xml_caps_check(text, strlen(text), &vsnap__xml_caps_domain, "d"),
+		0);
+	free(text);
+	text = many_names(4095);
+	assert_int_equal(vsnap__xml_caps_check(text, strlen(text), &vsnap__xml_caps_domain, "d"),
+		VSNAP_EPARSE);
+	assert_non_null(strstr(msg(), "(the last: 'e4094')"));
+	free(text);
 	assert_int_equal(vsnap__xml_read(&doc, "<?xml version='1.0'?>\n<!-- c -->\n"
 		"<!DOCTYPE domain [<!ENTITY x 'y'>]>\n<domain/>", "domain XML"), VSNAP_EPARSE);
 	assert_string_equal(msg(), "domain XML line 3: a DOCTYPE declaration is not allowed "

@@ -1,6 +1,8 @@
 /*
  * libFuzzer target: connection URIs (vsnap__uri_parse) and their parameter accessors.
- * Property: a parsed URI has a scheme, and every parameter it lists is found by its key.
+ * Property: a parsed URI has a scheme, and the parameters it lists are found by their keys
+ * (the first 64 and the last: checking all of a URI with thousands would make the check, not
+ * the parser, quadratic in the input).
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "fuzz.h"
@@ -14,6 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (text && vsnap__uri_parse(&uri, text) == 0) {
 		FUZZ_CHECK(uri->scheme != NULL, "no scheme in '%s'", text);
 		for (size_t i = 0; i < uri->nparams; i++) {
+			if (i == 64)
+				i = uri->nparams - 1;   /* then only the last */
 			FUZZ_CHECK(vsnap__uri_param(uri, uri->params[i].key) != NULL,
 				"parameter '%s' not found", uri->params[i].key);
 			(void)vsnap__uri_param_bool(uri, uri->params[i].key, -1);
