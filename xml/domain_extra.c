@@ -147,6 +147,18 @@ static int in_list(const char *const *list, const xmlAttr *a)
 	return 0;
 }
 
+/* Whether the nearest ancestor of `node` declaring ns's prefix binds it to the same URI: the
+ * declaration then says nothing, and formatting would not write it where the parse found it
+ * (a kept copy of an element declares its prefixes itself), so it must not be kept. */
+static int redundant_ns(const xmlNode *node, const xmlNs *ns)
+{
+	for (const xmlNode *a = node->parent; a && a->type == XML_ELEMENT_NODE; a = a->parent)
+		for (const xmlNs *d = a->nsDef; d; d = d->next)
+			if (xmlStrEqual(d->prefix, ns->prefix))
+				return xmlStrEqual(d->href, ns->href);
+	return 0;
+}
+
 static int keep_attrs(vsnap_domain_extra *extra, const char *path, const xmlNode *node,
 	const vsnap__domain_spec *spec)
 {
@@ -168,6 +180,8 @@ static int keep_attrs(vsnap_domain_extra *extra, const char *path, const xmlNode
 	for (const xmlNs *ns = node->nsDef; ns && rc == 0; ns = ns->next) {
 		char name[256];
 
+		if (redundant_ns(node, ns))
+			continue;
 		snprintf(name, sizeof(name), "xmlns%s%.240s", ns->prefix ? ":" : "",
 			ns->prefix ? (const char *)ns->prefix : "");
 		rc = vsnap__domain_extra_add(extra, path, name, ns->href ? (const char *)ns->href : "");
