@@ -377,7 +377,7 @@ int vsnap__domain_extra_rank(const char *name, int top)
 		if (strcmp(order[i], name) == 0)
 			return i;
 	}
-	return INT_MAX - 1;   /* other names and namespaces: last */
+	return VSNAP__EXTRA_RANK_OTHER;
 }
 
 /* The rank of a kept element text ("<name ..."), by its element name. */
@@ -387,7 +387,7 @@ static int text_rank(const char *text, int top)
 	size_t len = strcspn(text + 1, " \t\n/>");
 
 	if (text[0] != '<' || len >= sizeof(name))
-		return INT_MAX - 1;
+		return VSNAP__EXTRA_RANK_OTHER;
 	memcpy(name, text + 1, len);
 	name[len] = '\0';
 	return vsnap__domain_extra_rank(name, top);

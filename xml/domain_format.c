@@ -325,12 +325,17 @@ int vsnap__domain_def_format(char **out, const vsnap_domain_def *def, unsigned i
 	format_lifecycle(&child, def);
 	kept(&child, def, "on_poweroff", "devices");
 	vsnap__domain_format_devices(&child, def, flags);
-	kept(&child, def, "devices", NULL);
+	/* Then libvirt's last ranks, the vmware elements, and last of all the other names: a
+	 * kept second vmware:datacenterpath (the parse models the first) stays second. */
+	vsnap__domain_extra_children_ranked(&child, &def->extra, "", 1,
+		vsnap__domain_extra_rank("devices", 1), VSNAP__EXTRA_RANK_OTHER);
 	vsnap__domain_extra_text_element(&child, "vmware:datacenterpath", NULL,
 		def->vmware_datacenterpath, &def->extra, "datacenterpath");
 	if (moref)
 		vsnap__domain_extra_text_element(&child, "vmware:moref", NULL, def->vmware_moref,
 			&def->extra, "moref");
+	vsnap__domain_extra_children_ranked(&child, &def->extra, "", 1, VSNAP__EXTRA_RANK_OTHER,
+		INT_MAX);
 	vsnap__xmlbuf_element(&buf, "domain", &attrs, &child);
 	return vsnap__xmlbuf_finish(&buf, out);
 }

@@ -5,6 +5,7 @@
 #ifndef VSNAP_XML_DOMAIN_PRIV_H
 #define VSNAP_XML_DOMAIN_PRIV_H
 
+#include <limits.h>
 #include <libxml/tree.h>
 
 #include "xml/domain_def.h"
@@ -97,7 +98,9 @@ void vsnap__domain_extra_text_element(vsnap__xmlbuf *buf, const char *name,
  */
 void vsnap__domain_extra_children_ranked(vsnap__xmlbuf *children,
 	const vsnap_domain_extra *extra, const char *path, int top, int from, int to);
-/* libvirt's formatting rank of a child of <domain> (top 1) or of <devices> (top 0) by name. */
+/* libvirt's formatting rank of a child of <domain> (top 1) or of <devices> (top 0) by name;
+ * VSNAP__EXTRA_RANK_OTHER for names libvirt does not list (other namespaces among them). */
 int vsnap__domain_extra_rank(const char *name, int top);
+#define VSNAP__EXTRA_RANK_OTHER (INT_MAX - 1)
 
 #endif
