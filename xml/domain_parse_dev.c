@@ -548,7 +548,8 @@ static int parse_video(vsnap_domain_def *def, const xmlNode *node)
 		rc = vsnap__error_oom();
 		goto error;
 	}
-	if (video->vram < 0)
+	/* vram='0' means the default, as in libvirt (it is formatted as absent). */
+	if (video->vram <= 0)
 		video->vram = default_vram(def->virt_type, video->model);
 	if ((rc = vsnap__domain_parse_address(&video->address, node)) < 0 ||
 	    (rc = vsnap__domain_extra_collect(&video->extra, "", node,
