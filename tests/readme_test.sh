@@ -11,7 +11,9 @@ tour=
 # The tour runs in a process group of its own: if a command fails before the tour stops its
 # simulator, the whole group (which we started) is ended here.
 trap 'if [ -n "$tour" ]; then kill -- -"$tour" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
-port=$((20000 + RANDOM % 20000))
+# A port the kernel has just handed out and taken back: free, where one picked at random can
+# be another test's connection.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 - "$src/README.md" "$port" > "$work/tour.sh" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()

@@ -7,6 +7,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -u
 bin=${VSNAP:?set VSNAP to the vsnap CLI}; sim=${VCSIM:?set VCSIM to the simulator}
+. "$(dirname "$0")/../../tests/vcsim/start.sh"
 nfleet=${1:-200}; naudit=${2:-1000}; runs=${RUNS:-5}
 t=$(mktemp -d); pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$t"; }
@@ -15,9 +16,8 @@ export VSNAP_PASSWORD=pass
 
 start_sim() { # VMs
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	port=$((20000 + RANDOM % 20000)); : >"$t/trace"; : >"$t/sim.out"
-	"$sim" -l 127.0.0.1:$port -esx -vms "$1" -trace-file "$t/trace" >"$t/sim.out" 2>&1 & pid=$!
-	for _ in $(seq 1200); do grep -q ":$port/sdk" "$t/sim.out" 2>/dev/null && break; sleep 0.1; done
+	: >"$t/trace"
+	vcsim_start "$t/sim.out" -esx -vms "$1" -trace-file "$t/trace"
 	U="esx://root@127.0.0.1:$port/?no_verify=1"
 	GOVC_URL="https://root:pass@127.0.0.1:$port/sdk"; export GOVC_URL GOVC_INSECURE=1
 	"$bin" -c "$U" list --all --name >"$t/vms" || { echo "bench: cannot list VMs" >&2; exit 1; }

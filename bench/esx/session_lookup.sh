@@ -12,6 +12,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -u
 bin=${VSNAP:?set VSNAP to the vsnap CLI}; sim=${VCSIM:?set VCSIM to the simulator}
+. "$(dirname "$0")/../../tests/vcsim/start.sh"
 counts=${*:-2 200 1000}
 runs=${RUNS:-5}
 t=$(mktemp -d); pid=
@@ -23,10 +24,8 @@ mkdir -m 700 "$t/run"
 
 start_sim() { # vcsim flags...
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	port=$((20000 + RANDOM % 20000))
-	: >"$t/trace"; : >"$t/sim.out"
-	"$sim" -l 127.0.0.1:$port -esx -trace-file "$t/trace" "$@" >"$t/sim.out" 2>&1 & pid=$!
-	for _ in $(seq 2400); do grep -q ":$port/sdk" "$t/sim.out" 2>/dev/null && break; sleep 0.05; done
+	: >"$t/trace"
+	vcsim_start "$t/sim.out" -esx -trace-file "$t/trace" "$@"
 	U="esx://root@127.0.0.1:$port/?no_verify=1"
 	GOVC_URL="https://root:pass@127.0.0.1:$port/sdk"
 	vm=ha-host_VM0

@@ -40,12 +40,10 @@ says "invalid domain XML with --validate names the schema" "cannot define a doma
 	bash -c 'echo "<domain type=\"qemu\"><name>x</name><bogus/></domain>" | "$1" -c "$2" define - --validate' _ "$bin" "$Q"
 
 # --- simulator (ESX model, then vCenter model)
+. "$(dirname "$0")/../vcsim/start.sh"
 start_sim() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	port=$((20000 + RANDOM % 20000)); : >"$t/sim.out"
-	"$sim" -l 127.0.0.1:$port ${1:+"$1"} -username root -password pass >"$t/sim.out" 2>&1 & pid=$!
-	for _ in $(seq 100); do grep -q ":$port/sdk" "$t/sim.out" && return 0; sleep 0.05; done
-	echo "FAIL: simulator did not start"; exit 1
+	vcsim_start "$t/sim.out" ${1:+"$1"} -username root -password pass
 }
 start_sim -esx
 E="esx://root@127.0.0.1:$port/?no_verify=1"
@@ -63,10 +61,8 @@ if command -v openssl >/dev/null; then
 		-days 2 -subj "/CN=127.0.0.1" >/dev/null 2>&1 || fail "openssl req"
 	fp=$(openssl x509 -in "$t/cert.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	port=$((20000 + RANDOM % 20000)); : >"$t/sim.out"
-	"$sim" -l 127.0.0.1:$port -esx -cert "$t/cert.pem" -key "$t/key.pem" -username root \
-		-password pass >"$t/sim.out" 2>&1 & pid=$!
-	for _ in $(seq 100); do grep -q ":$port/sdk" "$t/sim.out" && break; sleep 0.05; done
+	vcsim_start "$t/sim.out" -esx -cert "$t/cert.pem" -key "$t/key.pem" -username root \
+		-password pass
 	says "untrusted certificate: fingerprint and thumbprint= before the password" \
 		"fingerprint $fp: .*add thumbprint=$fp to the URI.*no_verify=1" "password" -- \
 		env -u VSNAP_PASSWORD "$bin" -c "esx://root@127.0.0.1:$port/" list --all

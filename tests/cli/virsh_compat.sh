@@ -175,9 +175,8 @@ QURI="qemu:///embed?root=$t/root"
 "$bin" -q -c "$QURI" define "$t/dom.xml" || exit 1
 B=qemu D=j table
 
-port=$((20000 + RANDOM % 20000))
-"$sim" -l 127.0.0.1:$port -esx -username root -password pass >"$t/sim.out" 2>&1 & pid=$!
-for _ in $(seq 100); do grep -q ":$port/sdk" "$t/sim.out" && break; sleep 0.05; done
+. "$(dirname "$0")/../vcsim/start.sh"
+vcsim_start "$t/sim.out" -esx -username root -password pass
 EURI="esx://root@127.0.0.1:$port/?no_verify=1"
 D=$("$bin" -c "$EURI" list --all --name | head -1)
 [ -n "$D" ] || { echo "FAIL: simulator lists no VM: $(head -c 300 "$t/sim.out")"; exit 1; }

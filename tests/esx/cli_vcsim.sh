@@ -13,12 +13,11 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null;
 trap cleanup EXIT
 export VSNAP_PASSWORD=pass
 
+. "$(dirname "$0")/../vcsim/start.sh"
 start_sim() { # model flag
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	port=$((20000 + RANDOM % 20000)); : >"$t/trace"; : >"$t/sim.out"
-	"$sim" -l 127.0.0.1:$port $1 -username root -password pass -trace-file "$t/trace" >"$t/sim.out" 2>&1 & pid=$!
-	for _ in $(seq 100); do grep -q ":$port/sdk" "$t/sim.out" && return 0; sleep 0.05; done
-	echo "FAIL: simulator did not start: $(head -c 300 "$t/sim.out")"; exit 1
+	: >"$t/trace"
+	vcsim_start "$t/sim.out" $1 -username root -password pass -trace-file "$t/trace"
 }
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 # ok DESCRIPTION -- command...: must succeed; output in $t/out

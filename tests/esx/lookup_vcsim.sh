@@ -12,12 +12,10 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null;
 trap cleanup EXIT
 export VSNAP_PASSWORD=pass VSNAP_SESSION_CACHE=0
 
+. "$(dirname "$0")/../vcsim/start.sh"
 start_sim() { # vcsim flags...
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	port=$((20000 + RANDOM % 20000)); : >"$t/sim.out"
-	"$sim" -l 127.0.0.1:$port -esx -username root -password pass "$@" >"$t/sim.out" 2>&1 & pid=$!
-	for _ in $(seq 1200); do grep -q ":$port/sdk" "$t/sim.out" && break; sleep 0.05; done
-	grep -q ":$port/sdk" "$t/sim.out" || { echo "FAIL: simulator did not start: $(head -c 300 "$t/sim.out")"; exit 1; }
+	vcsim_start "$t/sim.out" -esx -username root -password pass "$@"
 	U="esx://root@127.0.0.1:$port/?no_verify=1"
 }
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }

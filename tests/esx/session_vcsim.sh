@@ -14,10 +14,8 @@ export VSNAP_PASSWORD=pass XDG_RUNTIME_DIR=$t/run
 unset VSNAP_SESSION_CACHE          # ctest turns sessions off for the other tests
 mkdir -m 700 "$t/run"
 
-port=$((20000 + RANDOM % 20000))
-"$sim" -l 127.0.0.1:$port -esx -username root -password pass -trace-file "$t/trace" >"$t/sim.out" 2>&1 & pid=$!
-for _ in $(seq 200); do grep -q ":$port/sdk" "$t/sim.out" && break; sleep 0.05; done
-grep -q ":$port/sdk" "$t/sim.out" || { echo "FAIL: simulator did not start"; exit 1; }
+. "$(dirname "$0")/../vcsim/start.sh"
+vcsim_start "$t/sim.out" -esx -username root -password pass -trace-file "$t/trace"
 U="esx://root@127.0.0.1:$port/?no_verify=1"
 
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }

@@ -20,13 +20,12 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null;
 trap cleanup EXIT
 export VSNAP_PASSWORD=pass VSNAP_AUTH_FILE=/nonexistent
 
+. "$(dirname "$0")/../vcsim/start.sh"
 start_sim() { # extra vcsim flags...
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	port=$((20000 + RANDOM % 20000)); : >"$t/trace"; : >"$t/sim.out"
-	"$sim" -l 127.0.0.1:$port -esx -vms 200 -username root -password pass \
-		-trace-file "$t/trace" "$@" >"$t/sim.out" 2>&1 & pid=$!
-	for _ in $(seq 600); do grep -q ":$port/sdk" "$t/sim.out" && break; sleep 0.1; done
-	grep -q ":$port/sdk" "$t/sim.out" || { echo "FAIL: simulator did not start: $(head -c 300 "$t/sim.out")"; exit 1; }
+	: >"$t/trace"
+	vcsim_start "$t/sim.out" -esx -vms 200 -username root -password pass \
+		-trace-file "$t/trace" "$@"
 	U="esx://root@127.0.0.1:$port/?no_verify=1"
 }
 start_sim -seed "$here/seed.txt"
