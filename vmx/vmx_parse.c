@@ -148,22 +148,37 @@ static int parse_cpu(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 	return 0;
 }
 
+/* The largest MiB count whose KiB value domain XML reads back (its parser's limit). */
+#define VMX_MAX_MIB (~0ULL / 1024 / 1024)
+
+/* A memory key in MiB (default `dflt`), refused beyond what domain XML can hold. */
+static int get_mib(const vsnap__vmx_ctx *c, const char *key, long long *mb, long long dflt)
+{
+	int rc = vsnap__vmx_get_ll(c, key, mb, dflt);
+
+	if (rc >= 0 && *mb > 0 && (unsigned long long)*mb > VMX_MAX_MIB)
+		return vsnap__vmx_key_error(c, VSNAP_EPARSE, key,
+			"%lld MiB is more than domain XML can hold (%llu MiB at most)", *mb,
+			VMX_MAX_MIB);
+	return rc;
+}
+
 static int parse_memory(const vsnap__vmx_ctx *c, vsnap_domain_def *def)
 {
 	long long mb, max, min;
 	int rc;
-	if ((rc = vsnap__vmx_get_ll(c, "memsize", &mb, 32)) < 0)
+	if ((rc = get_mib(c, "memsize", &mb, 32)) < 0)
 		return rc;
 	if (mb <= 0)
 		return vsnap__vmx_key_error(c, VSNAP_EPARSE, "memsize",
 			"expected a positive number of MiB, found %lld", mb);
 	def->memory_kib = (unsigned long long)mb * 1024;
-	if ((rc = vsnap__vmx_get_ll(c, "sched.mem.max", &max, -1)) < 0)
+	if ((rc = get_mib(c, "sched.mem.max", &max, -1)) < 0)
 		return rc;
 	def->current_memory_kib = def->memory_kib;
 	if (max >= 0 && (unsigned long long)max * 1024 < def->memory_kib)
 		def->current_memory_kib = (unsigned long long)max * 1024;
-	if ((rc = vsnap__vmx_get_ll(c, "sched.mem.minsize", &min, 0)) < 0)
+	if ((rc = get_mib(c, "sched.mem.minsize", &min, 0)) < 0)
 		return rc;
 	if (min > 0)
 		def->min_guarantee_kib = (unsigned long long)min * 1024;

@@ -109,6 +109,14 @@ static void test_errors_name_line_and_key(void **state)
 	vsnap_domain_def *def;
 	assert_int_equal(vsnap__vmx_parse_def(&def, &test_diags, ver, strlen(ver), &o, 0), VSNAP_EUNSUPPORTED);
 	assert_non_null(strstr(vsnap_error_last()->message, "v.vmx:1: key 'config.version'"));
+	/* fuzz_vmx: MiB beyond what domain XML holds used to wrap into a KiB value it refused */
+	const char *big = "config.version = \"8\"\nvirtualHW.version = \"4\"\n"
+		"memsize = \"51277777777777777\"\n";
+	o.source_name = "m.vmx";
+	assert_int_equal(vsnap__vmx_parse_def(&def, &test_diags, big, strlen(big), &o, 0),
+		VSNAP_EPARSE);
+	assert_non_null(strstr(vsnap_error_last()->message, "m.vmx:3: key 'memsize': "
+		"51277777777777777 MiB is more than domain XML can hold"));
 }
 
 static void check_name(const char *fixture, const char *expect)
