@@ -236,7 +236,7 @@ static const vsnap__domain_spec *find_child(const vsnap__domain_spec *spec, cons
 int vsnap__domain_extra_collect(vsnap_domain_extra *extra, const char *path,
 	const xmlNode *node, const vsnap__domain_spec *spec)
 {
-	unsigned char seen[64] = { 0 };
+	const xmlNode *seen[64] = { NULL };
 	int rc;
 
 	if ((rc = keep_attrs(extra, path, node, spec)) < 0)
@@ -248,10 +248,16 @@ int vsnap__domain_extra_collect(vsnap_domain_extra *extra, const char *path,
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		s = find_child(spec, c, &idx);
-		if (s && idx < sizeof(seen) && (!seen[idx] || (s->flags & VSNAP__SPEC_MULTI))) {
+		/* An empty first one formats as nothing, so the kept second would take its place on
+		 * the next parse: which of the two is meant cannot be kept, so it is asked. */
+		if (s && idx < 64 && seen[idx] && !(s->flags & VSNAP__SPEC_MULTI) &&
+		    !seen[idx]->properties && !seen[idx]->children)
+			return vsnap__xml_error(c, "a second <%s> after an empty one: refused (which "
+				"one is meant?)", (const char *)c->name);
+		if (s && idx < 64 && (!seen[idx] || (s->flags & VSNAP__SPEC_MULTI))) {
 			char sub[256];
 
-			seen[idx] = 1;
+			seen[idx] = c;
 			if (s->flags & VSNAP__SPEC_OWNED)
 				continue;
 			if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "/" : "",

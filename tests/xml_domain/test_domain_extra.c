@@ -279,6 +279,32 @@ static void test_domain_extra__feature_settings(void **state)
 	free(out);
 }
 
+/* fuzz_domain_xml: an empty first <source/> formats as nothing, so a kept second one took its
+ * place on the next parse. Such a pair is refused; a second non-empty one stays kept. */
+static void test_domain_extra__second_after_empty(void **state)
+{
+	static const char empty_first[] =
+		"<domain type='kvm'><name>n</name><memory>1024</memory><os><type>hvm</type></os>"
+		"<devices><disk type='file' device='disk'><source/><source file='/a.img'/>"
+		"<target dev='vda' bus='virtio'/></disk></devices></domain>";
+	static const char full_first[] =
+		"<domain type='kvm'><name>n</name><memory>1024</memory><os><type>hvm</type></os>"
+		"<devices><disk type='file' device='disk'><source file='/a.img'/>"
+		"<source file='/b.img'/><target dev='vda' bus='virtio'/></disk></devices></domain>";
+	vsnap_domain_def *def = NULL;
+	char *out;
+
+	(void)state;
+	assert_int_equal(vsnap__domain_def_parse(&def, empty_first, 0), VSNAP_EPARSE);
+	assert_null(def);
+	assert_non_null(strstr(vsnap_error_last()->message,
+		"a second <source> after an empty one: refused"));
+	out = format_text(full_first, 0);
+	assert_non_null(strstr(out, "<source file='/a.img'/>"));
+	assert_non_null(strstr(out, "<source file='/b.img'/>"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_domain_extra__nested_indent),
 		cmocka_unit_test(test_domain_extra__add_in_code),
 		cmocka_unit_test(test_domain_extra__feature_settings),
+		cmocka_unit_test(test_domain_extra__second_after_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
