@@ -111,6 +111,15 @@ static int valid_key_char(unsigned char c)
 }
 
 /* Parses one line (without its newline). Comments, blank lines and `#!` lines are skipped. */
+
+/* Whether UTF-8 text at s starts with U+FFFE or U+FFFF: valid UTF-8, but not characters XML
+ * allows, so the domain XML made of them would not parse (fuzz). */
+static int xml_nonchar(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	return n >= 3 && p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF);
+}
 static int parse_line(vsnap__vmx_conf *conf, const char *p, const char *end, unsigned int line)
 {
 	while (p < end && is_space(*p))
@@ -163,11 +172,16 @@ static int parse_line(vsnap__vmx_conf *conf, const char *p, const char *end, uns
 			(int)klen, key);
 	/* XML cannot carry control characters (nor C strings a NUL): refuse them here rather
 	 * than let a file name lose a byte on its way to the domain XML (fuzz). */
-	for (size_t i = 0; i < vlen; i++)
+	for (size_t i = 0; i < vlen; i++) {
 		if ((unsigned char)val[i] < 0x20 && val[i] != '\t')
 			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
 				"%s:%u: key '%.*s': control character 0x%02x in the value",
 				src_name(conf), line, (int)klen, key, (unsigned char)val[i]);
+		if (xml_nonchar(val + i, vlen - i))
+			return vsnap__error_set(VSNAP_EPARSE, VSNAP_ERRCLASS_VMX,
+				"%s:%u: key '%.*s': character U+FFF%c in the value (XML cannot carry it)",
+				src_name(conf), line, (int)klen, key, val[i + 2] == '\xbe' ? 'E' : 'F');
+	}
 	return add_entry(conf, key, klen, val, vlen, line);
 }
 
@@ -369,7 +383,10 @@ int vsnap__vmx_unescape(char *s, char esc)
 	}
 	*w = '\0';
 	/* Escapes can spell any byte: what they decode to must still be UTF-8, or the XML made
-	 * of it would not parse (fuzz: annotation "|8C"). */
+	 * of it would not parse (fuzz: annotation "|8C"), and a character XML allows. */
+	for (const char *q = s; q < w; q++)
+		if (xml_nonchar(q, (size_t)(w - q)))
+			return -1;
 	return utf8_bad_line(s, (size_t)(w - s)) ? -1 : 0;
 }
 

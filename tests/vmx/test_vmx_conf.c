@@ -117,6 +117,14 @@ static void test_errors_name_line_and_key(void **state)
 		VSNAP_EPARSE);
 	assert_non_null(strstr(vsnap_error_last()->message, "m.vmx:3: key 'memsize': "
 		"51277777777777777 MiB is more than domain XML can hold"));
+	/* fuzz_vmx: U+FFFF is UTF-8 but no XML character; raw or escaped, it is refused */
+	const char *nonchar = "config.version = \"8\"\ndisplayName = \"a\xef\xbf\xbf\"\n";
+	assert_int_equal(vsnap__vmx_conf_parse(&c, nonchar, strlen(nonchar), "f.vmx"),
+		VSNAP_EPARSE);
+	assert_non_null(strstr(vsnap_error_last()->message,
+		"f.vmx:2: key 'displayName': character U+FFFF in the value (XML cannot carry it)"));
+	char escaped[] = "a|EF|BF|BE";
+	assert_int_equal(vsnap__vmx_unescape(escaped, '|'), -1);
 }
 
 static void check_name(const char *fixture, const char *expect)
