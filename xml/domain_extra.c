@@ -233,6 +233,22 @@ static const vsnap__domain_spec *find_child(const vsnap__domain_spec *spec, cons
 	return NULL;
 }
 
+/* No attribute, no child element, no text but blanks (comments are not kept): formats as
+ * nothing. */
+static int is_empty(const xmlNode *node)
+{
+	if (node->properties)
+		return 0;
+	for (const xmlNode *c = node->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE)
+			return 0;
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+		    !xmlIsBlankNode(c))
+			return 0;
+	}
+	return 1;
+}
+
 int vsnap__domain_extra_collect(vsnap_domain_extra *extra, const char *path,
 	const xmlNode *node, const vsnap__domain_spec *spec)
 {
@@ -251,7 +267,7 @@ int vsnap__domain_extra_collect(vsnap_domain_extra *extra, const char *path,
 		/* An empty first one formats as nothing, so the kept second would take its place on
 		 * the next parse: which of the two is meant cannot be kept, so it is asked. */
 		if (s && idx < 64 && seen[idx] && !(s->flags & VSNAP__SPEC_MULTI) &&
-		    !seen[idx]->properties && !seen[idx]->children)
+		    is_empty(seen[idx]))
 			return vsnap__xml_error(c, "a second <%s> after an empty one: refused (which "
 				"one is meant?)", (const char *)c->name);
 		if (s && idx < 64 && (!seen[idx] || (s->flags & VSNAP__SPEC_MULTI))) {

@@ -299,6 +299,11 @@ static void test_domain_extra__second_after_empty(void **state)
 	assert_null(def);
 	assert_non_null(strstr(vsnap_error_last()->message,
 		"a second <source> after an empty one: refused"));
+	/* blanks are no content: a <features> holding only a line break is empty too */
+	assert_int_equal(vsnap__domain_def_parse(&def, "<domain type='kvm'><name>n</name>"
+		"<memory>1024</memory><os><type>hvm</type></os><features>\n </features>"
+		"<features/></domain>", 0), VSNAP_EPARSE);
+	assert_non_null(strstr(vsnap_error_last()->message, "a second <features> after an empty"));
 	out = format_text(full_first, 0);
 	assert_non_null(strstr(out, "<source file='/a.img'/>"));
 	assert_non_null(strstr(out, "<source file='/b.img'/>"));
