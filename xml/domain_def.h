@@ -38,9 +38,9 @@
  *    <memballoon>, ...), in document order among themselves; names libvirt does not know (other
  *    namespaces such as <qemu:commandline>) go last.
  * Only the first child of a modelled name is modelled (as the parser reads it): a second
- * <source> of a udp <serial> or a second <memballoon> is kept whole. A second one after an
- * empty first one is refused: the empty one formats as nothing, and the next parse would
- * model the second. Comments and processing
+ * <source> of a udp <serial> or a second <memballoon> is kept whole. A modelled element with
+ * nothing to say is then written empty (<source/>) instead of being left out, or the next
+ * parse would model the kept second one. Comments and processing
  * instructions are not kept (libvirt drops them too).
  */
 typedef struct {

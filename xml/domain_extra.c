@@ -233,26 +233,10 @@ static const vsnap__domain_spec *find_child(const vsnap__domain_spec *spec, cons
 	return NULL;
 }
 
-/* No attribute, no child element, no text but blanks (comments are not kept): formats as
- * nothing. */
-static int is_empty(const xmlNode *node)
-{
-	if (node->properties)
-		return 0;
-	for (const xmlNode *c = node->children; c; c = c->next) {
-		if (c->type == XML_ELEMENT_NODE)
-			return 0;
-		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-		    !xmlIsBlankNode(c))
-			return 0;
-	}
-	return 1;
-}
-
 int vsnap__domain_extra_collect(vsnap_domain_extra *extra, const char *path,
 	const xmlNode *node, const vsnap__domain_spec *spec)
 {
-	const xmlNode *seen[64] = { NULL };
+	unsigned char seen[64] = { 0 };
 	int rc;
 
 	if ((rc = keep_attrs(extra, path, node, spec)) < 0)
@@ -264,16 +248,10 @@ int vsnap__domain_extra_collect(vsnap_domain_extra *extra, const char *path,
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		s = find_child(spec, c, &idx);
-		/* An empty first one formats as nothing, so the kept second would take its place on
-		 * the next parse: which of the two is meant cannot be kept, so it is asked. */
-		if (s && idx < 64 && seen[idx] && !(s->flags & VSNAP__SPEC_MULTI) &&
-		    is_empty(seen[idx]))
-			return vsnap__xml_error(c, "a second <%s> after an empty one: refused (which "
-				"one is meant?)", (const char *)c->name);
-		if (s && idx < 64 && (!seen[idx] || (s->flags & VSNAP__SPEC_MULTI))) {
+		if (s && idx < sizeof(seen) && (!seen[idx] || (s->flags & VSNAP__SPEC_MULTI))) {
 			char sub[256];
 
-			seen[idx] = c;
+			seen[idx] = 1;
 			if (s->flags & VSNAP__SPEC_OWNED)
 				continue;
 			if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "/" : "",
@@ -344,6 +322,38 @@ void vsnap__domain_extra_children(vsnap__xmlbuf *children, const vsnap_domain_ex
 	}
 }
 
+/* Whether `extra` keeps, beside the element at `path`, a whole element of the same name: a
+ * second one of a modelled name. */
+static int has_kept_twin(const vsnap_domain_extra *extra, const char *path)
+{
+	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+	size_t plen = slash ? (size_t)(slash - path) : 0, nlen = strlen(name);
+
+	for (size_t i = 0; extra && i < extra->nitems; i++) {
+		const vsnap_domain_extra_item *it = &extra->items[i];
+
+		if (!it->name && strlen(it->path) == plen && !strncmp(it->path, path, plen) &&
+		    it->value[0] == '<' && !strncmp(it->value + 1, name, nlen) &&
+		    it->value[1 + nlen] && strchr(" \t\n/>", it->value[1 + nlen]))
+			return 1;
+	}
+	return 0;
+}
+
+int vsnap__domain_extra_empty_twin(vsnap__xmlbuf *buf, const char *name, vsnap__xmlbuf *attrs,
+	vsnap__xmlbuf *children, const vsnap_domain_extra *extra, const char *path)
+{
+	if ((attrs && attrs->str.len) || (children && children->str.len) ||
+	    !has_kept_twin(extra, path))
+		return 0;
+	vsnap__xmlbuf_line(buf, "<%s/>", name);
+	if (attrs)
+		vsnap__xmlbuf_clear(attrs);
+	if (children)
+		vsnap__xmlbuf_clear(children);
+	return 1;
+}
+
 void vsnap__domain_extra_element(vsnap__xmlbuf *buf, const char *name, vsnap__xmlbuf *attrs,
 	vsnap__xmlbuf *children, const vsnap_domain_extra *extra, const char *path)
 {
@@ -359,7 +369,8 @@ void vsnap__domain_extra_element(vsnap__xmlbuf *buf, const char *name, vsnap__xm
 	}
 	vsnap__domain_extra_attrs(attrs, extra, path);
 	vsnap__domain_extra_children(children, extra, path);
-	vsnap__xmlbuf_element(buf, name, attrs, children);
+	if (!vsnap__domain_extra_empty_twin(buf, name, attrs, children, extra, path))
+		vsnap__xmlbuf_element(buf, name, attrs, children);
 }
 
 void vsnap__domain_extra_text_element(vsnap__xmlbuf *buf, const char *name,
@@ -372,7 +383,8 @@ void vsnap__domain_extra_text_element(vsnap__xmlbuf *buf, const char *name,
 		attrs = &a;
 	}
 	vsnap__domain_extra_attrs(attrs, extra, path);
-	vsnap__xmlbuf_text_element_attrs(buf, name, attrs, text);
+	if (text || !vsnap__domain_extra_empty_twin(buf, name, attrs, NULL, extra, path))
+		vsnap__xmlbuf_text_element_attrs(buf, name, attrs, text);
 }
 
 /* libvirt's order of the children of <domain> and of <devices>. */

@@ -377,5 +377,6 @@ void vsnap__domain_format_devices(vsnap__xmlbuf *buf, const vsnap_domain_def *de
 	kept(&child, def, "memballoon", NULL);
 	vsnap__xmlbuf_init(&attrs, 0);
 	vsnap__domain_extra_attrs(&attrs, &def->extra, "devices");
-	vsnap__xmlbuf_element(buf, "devices", &attrs, &child);
+	if (!vsnap__domain_extra_empty_twin(buf, "devices", &attrs, &child, &def->extra, "devices"))
+		vsnap__xmlbuf_element(buf, "devices", &attrs, &child);
 }

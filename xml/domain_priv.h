@@ -98,6 +98,13 @@ void vsnap__domain_extra_text_element(vsnap__xmlbuf *buf, const char *name,
  */
 void vsnap__domain_extra_children_ranked(vsnap__xmlbuf *children,
 	const vsnap_domain_extra *extra, const char *path, int top, int from, int to);
+/*
+ * A modelled element with nothing to say (`attrs` and `children` empty) is left out, unless
+ * `extra` keeps a second one of its name beside it (path's parent): the next parse would take
+ * that one for it, so it is written empty (<name/>) and 1 returned; 0: nothing written.
+ */
+int vsnap__domain_extra_empty_twin(vsnap__xmlbuf *buf, const char *name, vsnap__xmlbuf *attrs,
+	vsnap__xmlbuf *children, const vsnap_domain_extra *extra, const char *path);
 /* libvirt's formatting rank of a child of <domain> (top 1) or of <devices> (top 0) by name;
  * VSNAP__EXTRA_RANK_OTHER for names libvirt does not list (other namespaces among them). */
 int vsnap__domain_extra_rank(const char *name, int top);
