@@ -15,23 +15,79 @@
 
 static const char redacted[] = "(redacted)";
 
+/* A registered secret and its base64 spellings, worked out once when it is registered. */
+typedef struct {
+	char *plain;          /* matched with escapes */
+	char *b64[6];         /* exact base64 cores: 3 alignments x 2 alphabets */
+	size_t b64_len[6];
+	size_t refs;          /* registrations of this value: a scrub tries each value once */
+} pattern;
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static char **secrets;
+static pattern *secrets;
 static size_t nsecrets, capsecrets;
+
+static void wipe_free(char *s)
+{
+	volatile char *p = s;
+
+	if (!s)
+		return;
+	while (*p)
+		*p++ = '\0';
+	free(s);
+}
+
+static void pattern_clear(pattern *pat)
+{
+	wipe_free(pat->plain);
+	for (int b = 0; b < 6; b++)
+		wipe_free(pat->b64[b]);
+	memset(pat, 0, sizeof(*pat));
+}
+
+static char *base64_core(const char *secret, int align, int urlsafe);
+
+static int pattern_init(pattern *pat, const char *secret)
+{
+	memset(pat, 0, sizeof(*pat));
+	pat->refs = 1;
+	if (!(pat->plain = strdup(secret)))
+		return -1;
+	for (int b = 0; b < 6; b++) {
+		/* NULL without an error: the secret is too short for that alignment */
+		pat->b64[b] = base64_core(secret, b % 3, b / 3);
+		pat->b64_len[b] = pat->b64[b] ? strlen(pat->b64[b]) : 0;
+	}
+	return 0;
+}
 
 int vsnap__secret_register(const char *secret)
 {
-	char *copy;
+	pattern pat;
 	int rc = 0;
 
 	if (!secret || strlen(secret) < VSNAP_SECRET_MIN_LEN)
 		return 0;
-	if (!(copy = strdup(secret)))
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < nsecrets; i++) {
+		if (strcmp(secrets[i].plain, secret) == 0) {
+			secrets[i].refs++;
+			pthread_mutex_unlock(&lock);
+			return 0;
+		}
+	}
+	pthread_mutex_unlock(&lock);
+	/* The base64 work happens outside the lock; a value registered meanwhile by another
+	 * thread then has two entries, which costs a scrub time, not correctness. */
+	if (pattern_init(&pat, secret) < 0) {
+		pattern_clear(&pat);
 		return vsnap__error_oom();
+	}
 	pthread_mutex_lock(&lock);
 	if (nsecrets == capsecrets) {
 		size_t cap = capsecrets ? capsecrets * 2 : 8;
-		char **v = realloc(secrets, cap * sizeof(*v));
+		pattern *v = realloc(secrets, cap * sizeof(*v));
 
 		if (!v) {
 			rc = -1;
@@ -40,21 +96,12 @@ int vsnap__secret_register(const char *secret)
 		secrets = v;
 		capsecrets = cap;
 	}
-	secrets[nsecrets++] = copy;
-	copy = NULL;
+	secrets[nsecrets++] = pat;
+	memset(&pat, 0, sizeof(pat));
 out:
 	pthread_mutex_unlock(&lock);
-	free(copy);
+	pattern_clear(&pat);
 	return rc ? vsnap__error_oom() : 0;
-}
-
-static void wipe_free(char *s)
-{
-	volatile char *p = s;
-
-	while (*p)
-		*p++ = '\0';
-	free(s);
 }
 
 void vsnap__secret_unregister(const char *secret)
@@ -63,9 +110,11 @@ void vsnap__secret_unregister(const char *secret)
 		return;
 	pthread_mutex_lock(&lock);
 	for (size_t i = nsecrets; i-- > 0;) {
-		if (strcmp(secrets[i], secret) == 0) {
-			wipe_free(secrets[i]);
-			secrets[i] = secrets[--nsecrets];
+		if (strcmp(secrets[i].plain, secret) == 0) {
+			if (--secrets[i].refs == 0) {
+				pattern_clear(&secrets[i]);
+				secrets[i] = secrets[--nsecrets];
+			}
 			break;
 		}
 	}
@@ -223,17 +272,58 @@ static char *base64_core(const char *secret, int align, int urlsafe)
 	return out;
 }
 
-typedef struct {
-	const char *plain;    /* matched with escapes */
-	char *b64[6];         /* exact base64 cores: 3 alignments x 2 alphabets */
-	size_t b64_len[6];
-} pattern;
-
-/* Whether a match of `plain` can start at a character: its own first byte, or one that opens
- * an escape. Most text fails this, which keeps a scrub of a long message to one cheap pass. */
-static int may_start(unsigned char c, const pattern *pat)
+/* The bytes at which some match can start: a secret's first byte, a base64 core's, or one
+ * that opens an escape. Most text is none of them, so a scrub is one table look-up a byte. */
+static void start_table(unsigned char start[256], const pattern *pats, size_t npats)
 {
-	return c == (unsigned char)pat->plain[0] || c == '%' || c == '+' || c == '&' || c == '\\';
+	memset(start, 0, 256);
+	start['%'] = start['+'] = start['&'] = start['\\'] = 1;
+	for (size_t i = 0; i < npats; i++) {
+		start[(unsigned char)pats[i].plain[0]] = 1;
+		for (int b = 0; b < 6; b++)
+			if (pats[i].b64_len[b])
+				start[(unsigned char)pats[i].b64[b][0]] = 1;
+	}
+}
+
+/* The length of a registered secret's spelling at p, or 0. */
+static size_t match_any(const pattern *pats, size_t npats, const char *p, const char *end)
+{
+	for (size_t i = 0; i < npats; i++) {
+		size_t m = match_at(p, end, (const unsigned char *)pats[i].plain);
+
+		if (m != (size_t)-1 && m)
+			return m;
+		for (int b = 0; b < 6; b++) {
+			size_t bl = pats[i].b64_len[b];
+
+			if (bl && *p == pats[i].b64[b][0] && (size_t)(end - p) >= bl &&
+			    !memcmp(p, pats[i].b64[b], bl))
+				return bl;
+		}
+	}
+	return 0;
+}
+
+typedef struct {
+	char *buf;
+	size_t len, cap;
+} outbuf;
+
+static int out_add(outbuf *o, const char *s, size_t n)
+{
+	if (o->len + n + 1 > o->cap) {
+		size_t cap = o->cap * 2 > o->len + n + 1 ? o->cap * 2 : o->len + n + 1;
+		char *b = realloc(o->buf, cap);
+
+		if (!b)
+			return -1;
+		o->buf = b;
+		o->cap = cap;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	return 0;
 }
 
 /* Replaces every match of the patterns in text; the result is malloc'ed. */
@@ -241,80 +331,51 @@ static char *scrub_with(const pattern *pats, size_t npats, const char *text, siz
 	size_t *out_len)
 {
 	const char *end = text + len, *p = text;
-	size_t cap = len + 1, n = 0;
-	char *out = malloc(cap);
+	unsigned char start[256];
+	outbuf o = { malloc(len + 1), 0, len + 1 };
 
-	if (!out)
+	if (!o.buf)
 		return NULL;
+	start_table(start, pats, npats);
 	while (p < end) {
-		size_t m = 0;
+		const char *q = p;
+		size_t m;
 
-		for (size_t i = 0; i < npats && !m; i++) {
-			if (may_start((unsigned char)*p, &pats[i]) &&
-			    (m = match_at(p, end, (const unsigned char *)pats[i].plain)) == (size_t)-1)
-				m = 0;
-			for (int b = 0; b < 6 && !m; b++) {
-				size_t bl = pats[i].b64_len[b];
-
-				if (bl && *p == pats[i].b64[b][0] && (size_t)(end - p) >= bl &&
-				    !memcmp(p, pats[i].b64[b], bl))
-					m = bl;
-			}
-		}
-		if (n + sizeof(redacted) + 1 > cap) {
-			char *o = realloc(out, cap * 2 + sizeof(redacted));
-
-			if (!o) {
-				free(out);
-				return NULL;
-			}
-			out = o;
-			cap = cap * 2 + sizeof(redacted);
-		}
-		if (m) {
-			memcpy(out + n, redacted, sizeof(redacted) - 1);
-			n += sizeof(redacted) - 1;
+		while (q < end && !start[(unsigned char)*q])
+			q++;
+		if (out_add(&o, p, (size_t)(q - p)) < 0)
+			goto oom;
+		if ((p = q) == end)
+			break;
+		if ((m = match_any(pats, npats, p, end))) {
+			if (out_add(&o, redacted, sizeof(redacted) - 1) < 0)
+				goto oom;
 			p += m;
-		} else {
-			out[n++] = *p++;
+		} else if (out_add(&o, p++, 1) < 0) {
+			goto oom;
 		}
 	}
-	out[n] = '\0';
-	*out_len = n;
-	return out;
+	o.buf[o.len] = '\0';
+	*out_len = o.len;
+	return o.buf;
+oom:
+	free(o.buf);
+	return NULL;
 }
 
 char *vsnap__secret_scrub(const char *text, size_t len, size_t *out_len)
 {
-	pattern *pats = NULL;
-	size_t npats = 0, i;
 	char *out = NULL;
 
 	pthread_mutex_lock(&lock);
-	if (!nsecrets) {
-		if ((out = malloc(len + 1))) {
-			memcpy(out, text, len);
-			out[len] = '\0';
-			*out_len = len;
-		}
-		goto out;
+	if (nsecrets) {
+		out = scrub_with(secrets, nsecrets, text, len, out_len);
+	} else if ((out = malloc(len + 1))) {
+		memcpy(out, text, len);
+		out[len] = '\0';
+		*out_len = len;
 	}
-	if (!(pats = calloc(nsecrets, sizeof(*pats))))
-		goto out;
-	for (i = 0; i < nsecrets; i++, npats++) {
-		pats[i].plain = secrets[i];
-		for (int b = 0; b < 6; b++) {
-			pats[i].b64[b] = base64_core(secrets[i], b % 3, b / 3);
-			pats[i].b64_len[b] = pats[i].b64[b] ? strlen(pats[i].b64[b]) : 0;
-		}
-	}
-	out = scrub_with(pats, npats, text, len, out_len);
-out:
 	pthread_mutex_unlock(&lock);
-	for (i = 0; i < npats; i++)
-		for (int b = 0; b < 6; b++)
-			free(pats[i].b64[b]);
-	free(pats);
 	return out;
 }
 

@@ -20,7 +20,8 @@
 
 /*
  * Registers a copy of `secret` (ignored when NULL or shorter than VSNAP_SECRET_MIN_LEN).
- * Registrations nest: the same value registered twice needs two unregisters. Thread-safe.
+ * Registrations nest: the same value registered twice needs two unregisters (and is searched
+ * for once). Thread-safe.
  * 0, or VSNAP_ENOMEM.
  */
 int vsnap__secret_register(const char *secret);

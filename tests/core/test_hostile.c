@@ -200,6 +200,34 @@ static void test_hostile__redaction_by_value(void **state)
 	vsnap_error_clear();
 }
 
+/* Registrations of one value nest (two clients with the same session key): the value stays
+ * redacted until the last one goes; a second value is found beside it. */
+static void test_hostile__redaction_registrations_nest(void **state)
+{
+	const char *text = "key=sess-key-1 other=sess-key-2 cookie=\"sess-key-1\"";
+	char *clean;
+
+	(void)state;
+	assert_int_equal(vsnap__secret_register("sess-key-1"), 0);
+	assert_int_equal(vsnap__secret_register("sess-key-1"), 0);
+	assert_int_equal(vsnap__secret_register("sess-key-2"), 0);
+	clean = vsnap__secret_scrub_str(text);
+	assert_string_equal(clean, "key=(redacted) other=(redacted) cookie=\"(redacted)\"");
+	free(clean);
+	vsnap__secret_unregister("sess-key-1");
+	clean = vsnap__secret_scrub_str(text);
+	assert_string_equal(clean, "key=(redacted) other=(redacted) cookie=\"(redacted)\"");
+	free(clean);
+	vsnap__secret_unregister("sess-key-1");
+	clean = vsnap__secret_scrub_str(text);
+	assert_string_equal(clean, "key=sess-key-1 other=(redacted) cookie=\"sess-key-1\"");
+	free(clean);
+	vsnap__secret_unregister("sess-key-2");
+	clean = vsnap__secret_scrub_str(text);
+	assert_string_equal(clean, text);
+	free(clean);
+}
+
 static char auth_path[] = "/tmp/vsnap-hostile-auth-XXXXXX";
 
 static void write_auth(const char *head, const char *password, size_t pwlen, const char *tail)
@@ -376,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_hostile__no_verify_values),
 		cmocka_unit_test(test_hostile__http_with_tls_options_refused),
 		cmocka_unit_test(test_hostile__redaction_by_value),
+		cmocka_unit_test(test_hostile__redaction_registrations_nest),
 		cmocka_unit_test(test_hostile__auth_file_long_lines),
 		cmocka_unit_test(test_hostile__auth_messages_say_what_is_missing),
 		cmocka_unit_test(test_hostile__xml_caps),
