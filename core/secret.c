@@ -6,6 +6,7 @@
  */
 #include "core/secret.h"
 #include "core/error.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 
 #include <pthread.h>
@@ -305,37 +306,15 @@ static size_t match_any(const pattern *pats, size_t npats, const char *p, const 
 	return 0;
 }
 
-typedef struct {
-	char *buf;
-	size_t len, cap;
-} outbuf;
-
-static int out_add(outbuf *o, const char *s, size_t n)
-{
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = o->cap * 2 > o->len + n + 1 ? o->cap * 2 : o->len + n + 1;
-		char *b = realloc(o->buf, cap);
-
-		if (!b)
-			return -1;
-		o->buf = b;
-		o->cap = cap;
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-	return 0;
-}
-
-/* Replaces every match of the patterns in text; the result is malloc'ed. */
+/* Replaces every match of the patterns in text; the result is malloc'ed. The buffer's
+ * failure is read directly: the error module calls this, so no error may be set. */
 static char *scrub_with(const pattern *pats, size_t npats, const char *text, size_t len,
 	size_t *out_len)
 {
 	const char *end = text + len, *p = text;
 	unsigned char start[256];
-	outbuf o = { malloc(len + 1), 0, len + 1 };
+	vsnap__strbuf out = VSNAP__STRBUF_INIT;
 
-	if (!o.buf)
-		return NULL;
 	start_table(start, pats, npats);
 	while (p < end) {
 		const char *q = p;
@@ -343,24 +322,24 @@ static char *scrub_with(const pattern *pats, size_t npats, const char *text, siz
 
 		while (q < end && !start[(unsigned char)*q])
 			q++;
-		if (out_add(&o, p, (size_t)(q - p)) < 0)
-			goto oom;
+		vsnap__strbuf_append_n(&out, p, (size_t)(q - p));
 		if ((p = q) == end)
 			break;
 		if ((m = match_any(pats, npats, p, end))) {
-			if (out_add(&o, redacted, sizeof(redacted) - 1) < 0)
-				goto oom;
+			vsnap__strbuf_append_n(&out, redacted, sizeof(redacted) - 1);
 			p += m;
-		} else if (out_add(&o, p++, 1) < 0) {
-			goto oom;
+		} else {
+			vsnap__strbuf_append_n(&out, p++, 1);
 		}
 	}
-	o.buf[o.len] = '\0';
-	*out_len = o.len;
-	return o.buf;
-oom:
-	free(o.buf);
-	return NULL;
+	if (!out.oom && !out.ptr)
+		out.ptr = calloc(1, 1);
+	if (out.oom || !out.ptr) {
+		free(out.ptr);
+		return NULL;
+	}
+	*out_len = out.len;
+	return out.ptr;
 }
 
 char *vsnap__secret_scrub(const char *text, size_t len, size_t *out_len)
