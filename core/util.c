@@ -54,3 +54,19 @@ void vsnap__str_copy(char **out, const char *s, int *failed)
 	if (vsnap__str_dup(out, s) < 0)
 		*failed = 1;
 }
+
+void *vsnap__array_room(void *items, size_t n, size_t *cap, size_t elem, size_t first)
+{
+	size_t want;
+	void *p;
+
+	if (n < *cap)
+		return items;
+	want = *cap ? *cap * 2 : first;
+	if (want <= *cap || want > (size_t)-1 / elem || !(p = realloc(items, want * elem))) {
+		vsnap__error_oom();
+		return NULL;
+	}
+	*cap = want;
+	return p;
+}

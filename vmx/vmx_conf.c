@@ -78,14 +78,11 @@ const char *vsnap__vmx_printable(char *buf, size_t size, const char *s, size_t m
 static int add_entry(vsnap__vmx_conf *conf, const char *key, size_t klen, const char *val,
 	size_t vlen, unsigned int line)
 {
-	if (conf->n == conf->cap) {
-		size_t cap = conf->cap ? conf->cap * 2 : 64;
-		vsnap__vmx_entry *e = realloc(conf->entries, cap * sizeof(*e));
-		if (!e)
-			return vsnap__error_oom();
-		conf->entries = e;
-		conf->cap = cap;
-	}
+	vsnap__vmx_entry *grown;
+
+	if (!(grown = vsnap__array_room(conf->entries, conf->n, &conf->cap, sizeof(*grown), 64)))
+		return VSNAP_ENOMEM;
+	conf->entries = grown;
 	vsnap__vmx_entry *e = &conf->entries[conf->n];
 	e->key = strndup(key, klen);
 	e->lkey = strndup(key, klen);

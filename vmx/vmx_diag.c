@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/strbuf.h"
+#include "core/util.h"
 
 struct vsnap_vmx_result {
 	char *text;
@@ -20,19 +21,15 @@ struct vsnap_vmx_result {
 int vsnap__vmx_diag_add(vsnap__vmx_diags *d, const char *source, unsigned int line,
 	const char *key, const char *fmt, ...)
 {
+	vsnap_vmx_warning *grown;
 	char msg[768];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		vsnap_vmx_warning *w = realloc(d->items, cap * sizeof(*w));
-		if (!w)
-			return vsnap__error_oom();
-		d->items = w;
-		d->cap = cap;
-	}
+	if (!(grown = vsnap__array_room(d->items, d->n, &d->cap, sizeof(*grown), 16)))
+		return VSNAP_ENOMEM;
+	d->items = grown;
 	vsnap__strbuf b = VSNAP__STRBUF_INIT;
 	vsnap__strbuf_append(&b, source ? source : "<input>");
 	if (line)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "vsphere/internal.h"
 
 static char *list_paths[] = { "name", "config.uuid", "runtime.powerState", "config.template" };
@@ -96,6 +97,7 @@ struct list_acc {
 
 static int list_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void *payload)
 {
+	vsnap_vs_vm *grown;
 	struct list_acc *acc = payload;
 	vsnap_vs_vm_info info;
 	int rc;
@@ -103,15 +105,9 @@ static int list_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void 
 	(void)c;
 	if (!o->obj || !o->obj->type || strcmp(o->obj->type, "VirtualMachine"))
 		return 0;
-	if (acc->n == acc->cap) {
-		size_t cap = acc->cap ? acc->cap * 2 : 64;
-		vsnap_vs_vm *p = realloc(acc->vms, cap * sizeof(*p));
-
-		if (!p)
-			return vsnap__error_oom();
-		acc->vms = p;
-		acc->cap = cap;
-	}
+	if (!(grown = vsnap__array_room(acc->vms, acc->n, &acc->cap, sizeof(*grown), 64)))
+		return VSNAP_ENOMEM;
+	acc->vms = grown;
 	memset(&info, 0, sizeof(info));
 	rc = vsnap__vs_vm_info_fill(&info, o);
 	acc->vms[acc->n++] = info.vm;     /* the summary moves; the rest is empty */
@@ -162,6 +158,7 @@ struct scan_acc {
 
 static int scan_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void *payload)
 {
+	vsnap_vs_vm_info **grown;
 	struct scan_acc *acc = payload;
 	vsnap_vs_vm_info *info;
 	char *path = NULL;
@@ -170,15 +167,9 @@ static int scan_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void 
 	(void)c;
 	if (!o->obj || !o->obj->type || strcmp(o->obj->type, "VirtualMachine"))
 		return 0;
-	if (acc->n == acc->cap) {
-		size_t cap = acc->cap ? acc->cap * 2 : 64;
-		vsnap_vs_vm_info **p = realloc(acc->infos, cap * sizeof(*p));
-
-		if (!p)
-			return vsnap__error_oom();
-		acc->infos = p;
-		acc->cap = cap;
-	}
+	if (!(grown = vsnap__array_room(acc->infos, acc->n, &acc->cap, sizeof(*grown), 64)))
+		return VSNAP_ENOMEM;
+	acc->infos = grown;
 	if (!(info = calloc(1, sizeof(*info))))
 		return vsnap__error_oom();
 	acc->infos[acc->n++] = info;

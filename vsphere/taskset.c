@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "vsphere/internal.h"
 
 typedef struct {
@@ -44,15 +45,11 @@ int vsnap__vs_taskset_new(vsnap_vs_taskset **out)
 
 int vsnap__vs_taskset_add(vsnap_vs_taskset *ts, const vsnap_vs_moref *task, size_t slot)
 {
-	if (ts->n == ts->cap) {
-		size_t cap = ts->cap ? ts->cap * 2 : 32;
-		member *p = realloc(ts->m, cap * sizeof(*p));
+	member *grown;
 
-		if (!p)
-			return vsnap__error_oom();
-		ts->m = p;
-		ts->cap = cap;
-	}
+	if (!(grown = vsnap__array_room(ts->m, ts->n, &ts->cap, sizeof(*grown), 32)))
+		return VSNAP_ENOMEM;
+	ts->m = grown;
 	memset(&ts->m[ts->n], 0, sizeof(ts->m[ts->n]));
 	if (!(ts->m[ts->n].task = strdup(task->value)))
 		return vsnap__error_oom();

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/util.h"
 #include "vsphere/internal.h"
 
 static const struct {
@@ -103,17 +104,13 @@ struct found {
 
 static int found_add(struct found *f, vsnap_vs_vm_info *info)
 {
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 4;
-		vsnap_vs_vm_info **p = realloc(f->infos, cap * sizeof(*p));
+	vsnap_vs_vm_info **grown;
 
-		if (!p) {
-			vsnap__vs_vm_info_free(info);
-			return vsnap__error_oom();
-		}
-		f->infos = p;
-		f->cap = cap;
+	if (!(grown = vsnap__array_room(f->infos, f->n, &f->cap, sizeof(*grown), 4))) {
+		vsnap__vs_vm_info_free(info);
+		return VSNAP_ENOMEM;
 	}
+	f->infos = grown;
 	f->infos[f->n++] = info;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/util.h"
 #include "vsphere/internal.h"
 
 static char *vm_paths[] = {
@@ -129,20 +130,15 @@ struct list_acc {
 
 static int list_object(vsnap_vs_client *c, struct vim25__ObjectContent *o, void *payload)
 {
+	vsnap_vs_vm *grown;
 	struct list_acc *acc = payload;
 
 	(void)c;
 	if (!o->obj || !o->obj->type || strcmp(o->obj->type, "VirtualMachine"))
 		return 0;
-	if (acc->n == acc->cap) {
-		size_t cap = acc->cap ? acc->cap * 2 : 16;
-		vsnap_vs_vm *p = realloc(acc->vms, cap * sizeof(*p));
-
-		if (!p)
-			return vsnap__error_oom();
-		acc->vms = p;
-		acc->cap = cap;
-	}
+	if (!(grown = vsnap__array_room(acc->vms, acc->n, &acc->cap, sizeof(*grown), 16)))
+		return VSNAP_ENOMEM;
+	acc->vms = grown;
 	if (vm_from_object(&acc->vms[acc->n], o) < 0) {
 		vm_clear(&acc->vms[acc->n]);
 		return vsnap__error_oom();

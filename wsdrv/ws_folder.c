@@ -8,6 +8,7 @@
 #include "vmx/vmx_priv.h"
 #include "vmx/vmx_diag.h"
 #include "core/error.h"
+#include "core/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -84,17 +85,12 @@ static int ends_with(const char *s, const char *suffix)
 static int add_vm(vsnap_ws_vm **vms, size_t *n, size_t *cap, const char *root,
 	const char *dir, const char *file)
 {
-	vsnap_ws_vm *vm;
+	vsnap_ws_vm *vm, *grown;
 	size_t rl = strlen(root);
 
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		vsnap_ws_vm *nv = realloc(*vms, nc * sizeof(*nv));
-		if (!nv)
-			return vsnap__error_oom();
-		*vms = nv;
-		*cap = nc;
-	}
+	if (!(grown = vsnap__array_room(*vms, *n, cap, sizeof(*grown), 8)))
+		return VSNAP_ENOMEM;
+	*vms = grown;
 	vm = &(*vms)[*n];
 	memset(vm, 0, sizeof(*vm));
 	if (!(vm->dir = strdup(dir)) || !(vm->vmx_path = vsnap__ws_join(dir, file))) {

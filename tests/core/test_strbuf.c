@@ -1,4 +1,5 @@
-/* core/strbuf.h: appends, truncation, hand-over and the sticky out-of-memory state.
+/* core/strbuf.h: appends, truncation, hand-over and the sticky out-of-memory state; and
+ * core/util.h's array helper.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/strbuf.h"
+#include "core/util.h"
 
 static void appends_build_the_text(void **state)
 {
@@ -111,6 +113,31 @@ static void set_oom_fails_the_detach(void **state)
 	assert_null(out);
 }
 
+/* The array helper of core/util.h, the other growable thing: room, doubling, overflow. */
+static void array_room_doubles_and_refuses_overflow(void **state)
+{
+	int *a = NULL, *p;
+	size_t n = 0, cap = 0;
+
+	(void)state;
+	for (int i = 0; i < 100; i++) {
+		assert_non_null(p = vsnap__array_room(a, n, &cap, sizeof(*p), 4));
+		a = p;
+		a[n++] = i;
+	}
+	assert_int_equal(cap, 128);     /* 4, 8, ... 128 */
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(a[i], i);
+	assert_ptr_equal(vsnap__array_room(a, 100, &cap, sizeof(*a), 4), a);   /* room left */
+	/* a count whose doubling no size_t holds: refused, the array and cap untouched */
+	n = cap = (size_t)-1 / sizeof(*a) / 2 + 1;
+	assert_null(vsnap__array_room(a, n, &cap, sizeof(*a), 4));
+	assert_int_equal(cap, n);
+	assert_int_equal(vsnap_error_last()->code, VSNAP_ENOMEM);
+	vsnap_error_clear();
+	free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +147,7 @@ int main(void)
 		cmocka_unit_test(truncate_keeps_a_prefix),
 		cmocka_unit_test(out_of_memory_is_sticky),
 		cmocka_unit_test(set_oom_fails_the_detach),
+		cmocka_unit_test(array_room_doubles_and_refuses_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
