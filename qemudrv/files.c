@@ -263,7 +263,8 @@ size_t vsnap__qemu_files_dependents(const vsnap_qemu_files *f, const char *path,
 	return n;
 }
 
-void vsnap__qemu_files_mark(const vsnap_qemu_files *f, char *needed, const char *path)
+/* Marks `path` and its backing chain in `needed` (one flag per entry of `f`). */
+static void mark(const vsnap_qemu_files *f, char *needed, const char *path)
 {
 	char *c = vsnap__qemu_canon(path);
 
@@ -275,6 +276,38 @@ void vsnap__qemu_files_mark(const vsnap_qemu_files *f, char *needed, const char 
 		p = e->backing;
 	}
 	free(c);
+}
+
+int vsnap__qemu_files_needed(char **out, const vsnap_qemu_files *f, vsnap_qemu_dom *d,
+	const vsnap_forest_data *forest)
+{
+	char *needed = calloc(f->n + 1, 1);
+
+	*out = NULL;
+	if (!needed)
+		return vsnap__error_oom();
+	for (size_t i = 0; i < d->def->ndisks; i++)
+		if (d->def->disks[i]->src_file)
+			mark(f, needed, d->def->disks[i]->src_file);
+	for (size_t i = 0; forest && i < forest->count; i++) {
+		vsnap_domain_def *sd = NULL;
+		int rc;
+
+		if (!forest->defs[i]->domain_xml)
+			continue;     /* nothing recorded: the snapshot pins no image by its domain */
+		/* Unreadable is not "uses nothing": a caller would delete what the snapshot
+		 * needs. Refuse, naming the snapshot. */
+		if ((rc = vsnap__qemu_meta_domain(&sd, forest->defs[i])) < 0) {
+			free(needed);
+			return rc;
+		}
+		for (size_t j = 0; j < sd->ndisks; j++)
+			if (sd->disks[j]->src_file)
+				mark(f, needed, sd->disks[j]->src_file);
+		vsnap__domain_def_free(sd);
+	}
+	*out = needed;
+	return 0;
 }
 
 static int gc_run(vsnap_qemu_dom *d, const vsnap_forest_data *forest, char ***dry,
@@ -289,24 +322,8 @@ static int gc_run(vsnap_qemu_dom *d, const vsnap_forest_data *forest, char ***dr
 		return rc;
 	if ((rc = read_list(&list, &nlist, d)) < 0)
 		goto cleanup;
-	if (!(needed = calloc(f.n + 1, 1))) {
-		rc = vsnap__error_oom();
+	if ((rc = vsnap__qemu_files_needed(&needed, &f, d, forest)) < 0)
 		goto cleanup;
-	}
-	for (size_t i = 0; i < d->def->ndisks; i++)
-		if (d->def->disks[i]->src_file)
-			vsnap__qemu_files_mark(&f, needed, d->def->disks[i]->src_file);
-	for (size_t i = 0; forest && i < forest->count; i++) {
-		vsnap_domain_def *sd = NULL;
-		if (vsnap__qemu_meta_domain(&sd, forest->defs[i]) < 0) {
-			vsnap_error_clear();
-			continue;
-		}
-		for (size_t j = 0; j < sd->ndisks; j++)
-			if (sd->disks[j]->src_file)
-				vsnap__qemu_files_mark(&f, needed, sd->disks[j]->src_file);
-		vsnap__domain_def_free(sd);
-	}
 	for (size_t i = 0; i < nlist; i++) {
 		const vsnap_qemu_file *e = vsnap__qemu_files_get(&f, list[i]);
 		int keep = e && needed[e - f.v];

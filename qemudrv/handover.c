@@ -38,23 +38,7 @@ static int usage_of(usage *u, vsnap_qemu_dom *d, const vsnap_forest_data *forest
 	u->forest = forest;
 	if ((rc = vsnap__qemu_files_scan(&u->files, d, forest)) < 0)
 		return rc;
-	if (!(u->needed = calloc(u->files.n + 1, 1)))
-		return vsnap__error_oom();
-	for (size_t i = 0; i < d->def->ndisks; i++)
-		if (d->def->disks[i]->src_file)
-			vsnap__qemu_files_mark(&u->files, u->needed, d->def->disks[i]->src_file);
-	for (size_t i = 0; forest && i < forest->count; i++) {
-		vsnap_domain_def *sd = NULL;
-		if (vsnap__qemu_meta_domain(&sd, forest->defs[i]) < 0) {
-			vsnap_error_clear();
-			continue;
-		}
-		for (size_t j = 0; j < sd->ndisks; j++)
-			if (sd->disks[j]->src_file)
-				vsnap__qemu_files_mark(&u->files, u->needed, sd->disks[j]->src_file);
-		vsnap__domain_def_free(sd);
-	}
-	return 0;
+	return vsnap__qemu_files_needed(&u->needed, &u->files, d, forest);
 }
 
 static int uses(const usage *u, const char *file)

@@ -118,8 +118,13 @@ int vsnap__qemu_files_scan(vsnap_qemu_files *out, vsnap_qemu_dom *d,
 	const vsnap_forest_data *forest);
 void vsnap__qemu_files_clear(vsnap_qemu_files *f);
 const vsnap_qemu_file *vsnap__qemu_files_get(const vsnap_qemu_files *f, const char *path);
-/* Marks `path` and its backing chain in `needed` (one flag per entry of `f`). */
-void vsnap__qemu_files_mark(const vsnap_qemu_files *f, char *needed, const char *path);
+/*
+ * Which entries of `f` the domain's disks and its snapshots' disks use, with their backing
+ * chains: *out gets a malloc'ed flag per entry (and one spare). A snapshot whose recorded
+ * <domain> cannot be read is an error (it names the snapshot), never "uses nothing".
+ */
+int vsnap__qemu_files_needed(char **out, const vsnap_qemu_files *f, vsnap_qemu_dom *d,
+	const vsnap_forest_data *forest);
 /* Number of files whose backing is `path`; *first gets one of them. */
 size_t vsnap__qemu_files_dependents(const vsnap_qemu_files *f, const char *path,
 	const char **first);

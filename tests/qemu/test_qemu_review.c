@@ -268,6 +268,36 @@ static void backing_store_follows_the_source(void **state)
 	free(vda);
 }
 
+/*
+ * The clean-up after an operation must not take a snapshot whose recorded <domain> cannot be
+ * read to use no image (vsnap__qemu_files_needed skipped such a snapshot; the scan before it
+ * happened to refuse first). After a revert to e1, e1's overlay (holding 0xbb) is e2's alone;
+ * with e2's <domain> unreadable, deleting another snapshot must fail, naming e2, and delete
+ * nothing.
+ */
+static void unreadable_snapshot_domain_pins_its_images(void **state)
+{
+	qt_env *e = *state;
+	char *f1;
+
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "e1", NULL, VSNAP_SNAPSHOT_CREATE_DISK_ONLY));
+	f1 = qt_disk_file(e, "vda");
+	qt_write_file(f1, 0xbb);
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "e2", NULL, VSNAP_SNAPSHOT_CREATE_DISK_ONLY));
+	assert_ok(vsnap_snapshot_revert(e->dom, "e1", 0));
+	assert_ok(vsnap_snapshot_create(NULL, e->dom, "i1", NULL, 0));
+	assert_int_equal(access(f1, F_OK), 0);
+	/* a memory size no domain parser takes, inside e2's recorded <domain> */
+	assert_int_equal(qt_sh("f=$(grep -l '<name>e2</name>' %s/root/snapshots/*/*.xml) && "
+		"sed -i 's|<memory unit=.KiB.>[0-9]*</memory>|<memory unit=\"KiB\">lots</memory>|' "
+		"$f && grep -q '>lots<' $f", e->dir), 0);
+	assert_int_not_equal(vsnap_snapshot_delete(e->dom, "i1", 0), 0);
+	assert_non_null(strstr(vsnap_error_last()->message, "'e2'"));
+	assert_int_equal(access(f1, F_OK), 0);
+	assert_true(qt_pattern_file(f1, 0xbb));
+	free(f1);
+}
+
 #define T1(fn) cmocka_unit_test_setup_teardown(fn, qt_cm_setup1, teardown)
 #define T2(fn) cmocka_unit_test_setup_teardown(fn, qt_cm_setup2, teardown)
 
@@ -284,6 +314,7 @@ int main(void)
 		T2(rename_internal_second_disk),
 		T1(comma_in_root),
 		T1(backing_store_follows_the_source),
+		T1(unreadable_snapshot_domain_pins_its_images),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
