@@ -202,6 +202,29 @@ static int place(parse_state *ps, cli_opt *opts, size_t nopts, char **pos, int m
 	return last + 1 < maxpos ? last + 1 : maxpos;
 }
 
+/*
+ * Reads argv[*i]: "--" (from then on everything is positional), an option (with its value,
+ * which may move *i on), or a positional argument. 1: argv[*i] is positional; 0: consumed;
+ * -1: usage error (printed).
+ */
+static int next_arg(parse_state *ps, int argc, char **argv, int *i, cli_opt *opts,
+	size_t nopts, int *only_pos)
+{
+	const char *a = argv[*i];
+
+	if (*only_pos)
+		return 1;
+	if (strcmp(a, "--") == 0) {
+		*only_pos = 1;
+		return 0;
+	}
+	if (a[0] == '-' && a[1] == '-')
+		return parse_named(ps, argc, argv, i, opts, nopts) < 0 ? -1 : 0;
+	if (a[0] == '-' && a[1] != '\0')
+		return cli_usage(ps->cmd, "%s: unknown option '%s'", ps->cmd, a), -1;
+	return 1;
+}
+
 int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, size_t nopts,
 	char **pos, int maxpos)
 {
@@ -215,19 +238,15 @@ int cli_parse(const char *cmd, int argc, char **argv, cli_opt *opts, size_t nopt
 	for (int i = 0; i < maxpos; i++)
 		pos[i] = NULL;
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!only_pos && strcmp(a, "--") == 0) {
-			only_pos = 1;
-		} else if (!only_pos && a[0] == '-' && a[1] == '-') {
-			if (parse_named(&ps, argc, argv, &i, opts, nopts) < 0)
-				return -1;
-		} else if (!only_pos && a[0] == '-' && a[1] != '\0') {
-			return cli_usage(cmd, "%s: unknown option '%s'", cmd, a), -1;
-		} else {
-			if (ps.nloose >= (int)(sizeof(ps.loose) / sizeof(ps.loose[0])))
-				return cli_usage(cmd, "%s: too many arguments", cmd), -1;
-			ps.loose[ps.nloose++] = argv[i];
-		}
+		int k = next_arg(&ps, argc, argv, &i, opts, nopts, &only_pos);
+
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			continue;
+		if (ps.nloose >= (int)(sizeof(ps.loose) / sizeof(ps.loose[0])))
+			return cli_usage(cmd, "%s: too many arguments", cmd), -1;
+		ps.loose[ps.nloose++] = argv[i];
 	}
 	return place(&ps, opts, nopts, pos, maxpos);
 }
@@ -242,20 +261,15 @@ int cli_parse_list(const char *cmd, int argc, char **argv, cli_opt *opts, size_t
 	nrepeats = 0;
 	ps.cmd = cmd;       /* no slots: every option is the command's own */
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		int k = next_arg(&ps, argc, argv, &i, opts, nopts, &only_pos);
 
-		if (!only_pos && strcmp(a, "--") == 0) {
-			only_pos = 1;
-		} else if (!only_pos && a[0] == '-' && a[1] == '-') {
-			if (parse_named(&ps, argc, argv, &i, opts, nopts) < 0)
-				return -1;
-		} else if (!only_pos && a[0] == '-' && a[1] != '\0') {
-			return cli_usage(cmd, "%s: unknown option '%s'", cmd, a), -1;
-		} else if (npos >= maxpos) {
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			continue;
+		if (npos >= maxpos)
 			return cli_usage(cmd, "%s: too many arguments", cmd), -1;
-		} else {
-			pos[npos++] = argv[i];
-		}
+		pos[npos++] = argv[i];
 	}
 	return npos;
 }
