@@ -171,7 +171,8 @@ static void client_options(vsnap_vs_options *opts, const char *replay_dir)
 	opts->task_timeout_ms = 1000;
 }
 
-/* The logged-in client of folder k, rewound to the exchange after Login; NULL on failure. */
+/* The logged-in client of folder k, rewound to the exchange after Login. A fixture login that
+ * fails is the harness's fault, not an input's: it aborts. */
 static vsnap_vs_client *warm_get(int k)
 {
 	struct warm *w = &warm[k];
